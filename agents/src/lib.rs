@@ -1,0 +1,21 @@
+//! rlab's agents on libtorch (`tch`).
+//!
+//! - [`returns`] and [`normalize`]: numeric kernels over plain slices (no tensors), unit-tested by hand.
+//! - [`nn`], [`distributions`], [`policy`]: network building blocks and the policies built from them.
+//! - [`ppo`]: the algorithms. They run rollouts and updates and *return* metrics; they never print
+//!   or write files — the run loop in the `rlab` crate logs and saves.
+
+pub mod device;
+pub mod distributions;
+pub mod error;
+pub mod nn;
+pub mod normalize;
+pub mod policy;
+pub mod ppo;
+pub mod returns;
+pub mod trainer;
+
+pub use device::DeviceChoice;
+pub use error::AgentError;
+pub use trainer::{Actor, CommonSettings, Iteration, Trainer};
+pub use tch;

@@ -1,0 +1,65 @@
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use clap::Args;
+
+use super::Format;
+use crate::{
+    algos::load_policy,
+    config::RunConfig,
+    eval::evaluate,
+    run::{CHECKPOINT, CONFIG},
+};
+
+#[derive(Args)]
+pub struct EvalArgs {
+    /// A run directory made by `rlab run`.
+    run_dir: PathBuf,
+    #[arg(long, default_value_t = 20)]
+    episodes: usize,
+    /// Seed of the evaluation episodes (default: the run's seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Show each step as ASCII.
+    #[arg(long)]
+    render: bool,
+}
+
+pub fn eval(a: EvalArgs) -> Result<i32> {
+    let config_path = a.run_dir.join(CONFIG);
+    if !a.run_dir.is_dir() {
+        bail!("{} is not a directory", a.run_dir.display());
+    }
+    if !config_path.is_file() {
+        bail!("{} is not a run directory (no {CONFIG})", a.run_dir.display());
+    }
+    if a.episodes == 0 {
+        bail!("--episodes must be at least 1");
+    }
+    let config = RunConfig::from_file(&config_path)?;
+    let checkpoint = a.run_dir.join(CHECKPOINT);
+    if !checkpoint.is_file() {
+        bail!("no checkpoint in {} (missing {CHECKPOINT})", a.run_dir.display());
+    }
+    let policy = load_policy(&config, &checkpoint)?;
+    let render = a.render;
+    let result = evaluate(policy.as_ref(), &config.env, a.episodes, a.seed.unwrap_or(config.seed), |env, ep, ret| {
+        if render {
+            println!("episode {ep}  return {ret}\n{}", env.render());
+        }
+    })?;
+    match a.format {
+        Format::Json => println!("{}", serde_json::to_string(&result)?),
+        Format::Table => println!(
+            "{} ({}): mean return {:.2} ± {:.2} over {} episodes",
+            config.env,
+            config.algo.name(),
+            result.mean_return,
+            result.std_return,
+            result.episodes
+        ),
+    }
+    Ok(0)
+}

@@ -1,0 +1,229 @@
+//! A run's configuration: defaults < TOML file < command-line flags (`--set key=value` and named flags).
+//! The resolved config is saved as `config.toml` in the run directory and is all `rlab eval` needs.
+
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Context, Result};
+use rlab_agents::{ppo::PpoConfig, DeviceChoice};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Algo {
+    #[default]
+    Ppo,
+}
+
+impl Algo {
+    pub fn name(self) -> &'static str {
+        match self {
+            Algo::Ppo => "ppo",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RunConfig {
+    /// Registered environment name (see `rlab envs`).
+    pub env: String,
+    /// Algorithm: ppo.
+    pub algo: Algo,
+    /// Discount rate γ in [0, 1].
+    pub gamma: f64,
+    /// GAE λ in [0, 1].
+    pub gae_lambda: f64,
+    /// Seeds libtorch and the envs (sub-env i gets seed + i).
+    pub seed: u64,
+    /// Env steps to train for, summed over all envs.
+    pub total_steps: u64,
+    /// Parallel copies of the env.
+    pub num_envs: usize,
+    /// auto, cpu or cuda.
+    pub device: DeviceChoice,
+    /// libtorch CPU threads; 1 is fastest (and deterministic) for small networks.
+    pub threads: usize,
+    /// Episodes of deterministic evaluation at the end (0 skips it).
+    pub eval_episodes: usize,
+    /// Save a checkpoint every this many iterations (the last one is always saved).
+    pub checkpoint_every: usize,
+    pub ppo: PpoConfig,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            env: "CartPole-v1".into(),
+            algo: Algo::Ppo,
+            gamma: 0.99,
+            gae_lambda: 0.95,
+            seed: 1,
+            total_steps: 500_000,
+            num_envs: 4,
+            device: DeviceChoice::Auto,
+            threads: 1,
+            eval_episodes: 20,
+            checkpoint_every: 100,
+            ppo: PpoConfig::default(),
+        }
+    }
+}
+
+impl RunConfig {
+    pub fn validate(&self) -> Result<()> {
+        for (name, v) in [("gamma", self.gamma), ("gae_lambda", self.gae_lambda)] {
+            if !(0.0..=1.0).contains(&v) {
+                bail!("{name} must lie in [0, 1], got {v}");
+            }
+        }
+        if self.total_steps == 0 {
+            bail!("total_steps must be at least 1");
+        }
+        if self.num_envs == 0 {
+            bail!("num_envs must be at least 1");
+        }
+        if self.threads == 0 {
+            bail!("threads must be at least 1");
+        }
+        if self.checkpoint_every == 0 {
+            bail!("checkpoint_every must be at least 1");
+        }
+        self.ppo.validate(self.num_envs).map_err(|e| anyhow!("{e}"))?;
+        Ok(())
+    }
+
+    pub fn to_toml(&self) -> Result<String> {
+        toml::to_string_pretty(self).context("cannot write the config as TOML")
+    }
+
+    /// Reads a resolved config (as saved in a run directory).
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let value = parse_toml(&text, path)?;
+        from_value(value).with_context(|| format!("{}", path.display()))
+    }
+}
+
+/// Builds a config from its layers: defaults, then an optional TOML file, then `key=value` overrides.
+pub fn resolve(file: Option<&Path>, overrides: &[(String, String)]) -> Result<RunConfig> {
+    let mut value = toml::Value::try_from(RunConfig::default()).context("cannot encode defaults")?;
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config {}", path.display()))?;
+        merge(&mut value, parse_toml(&text, path)?);
+    }
+    for (key, raw) in overrides {
+        set_key(&mut value, key, raw)?;
+    }
+    let config = from_value(value)?;
+    config.validate()?;
+    Ok(config)
+}
+
+fn from_value(value: toml::Value) -> Result<RunConfig> {
+    RunConfig::deserialize(value).map_err(|e| anyhow!("config: {}", one_line(&e.to_string())))
+}
+
+/// Parses TOML, reporting a syntax error as `FILE:LINE:COLUMN: message` on one line.
+fn parse_toml(text: &str, path: &Path) -> Result<toml::Value> {
+    toml::from_str::<toml::Value>(text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let col = before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1;
+                format!(":{line}:{col}")
+            })
+            .unwrap_or_default();
+        anyhow!("{}{at}: malformed TOML: {}", path.display(), one_line(e.message()))
+    })
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn merge(base: &mut toml::Value, top: toml::Value) {
+    match (base, top) {
+        (toml::Value::Table(b), toml::Value::Table(t)) => {
+            for (k, v) in t {
+                match b.get_mut(&k) {
+                    Some(existing) if existing.is_table() && v.is_table() => merge(existing, v),
+                    _ => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (b, t) => *b = t,
+    }
+}
+
+/// Sets a dotted key (`ppo.clip_coef`) to a value written as TOML (`0.1`, `true`, `[64, 64]`),
+/// or as a bare string (`CartPole-v1`). Unknown keys are left for deserialisation to reject.
+fn set_key(root: &mut toml::Value, key: &str, raw: &str) -> Result<()> {
+    let parts: Vec<&str> = key.split('.').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        bail!("--set {key}={raw}: malformed key");
+    }
+    let value = toml::from_str::<toml::Table>(&format!("v = {raw}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.to_string()));
+    let mut node = root;
+    for part in &parts[..parts.len() - 1] {
+        let table = node.as_table_mut().ok_or_else(|| anyhow!("--set {key}: '{part}' is not a section"))?;
+        node = table.entry(part.to_string()).or_insert_with(|| toml::Value::Table(Default::default()));
+    }
+    let table = node.as_table_mut().ok_or_else(|| anyhow!("--set {key}: not a section"))?;
+    table.insert(parts[parts.len() - 1].to_string(), value);
+    Ok(())
+}
+
+/// Splits `key=value`.
+pub fn parse_assignment(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+        _ => Err(format!("expected key=value, got '{s}'")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(pairs: &[(&str, &str)]) -> Result<RunConfig> {
+        let o: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        resolve(None, &o)
+    }
+
+    #[test]
+    fn defaults_are_ppo_on_cartpole() {
+        let c = set(&[]).unwrap();
+        assert_eq!((c.env.as_str(), c.algo, c.gamma), ("CartPole-v1", Algo::Ppo, 0.99));
+    }
+
+    #[test]
+    fn precedence_defaults_then_file_then_flags() {
+        let dir = std::env::temp_dir().join(format!("rlab-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("c.toml");
+        std::fs::write(&file, "gamma = 0.9\nseed = 7\n[ppo]\nclip_coef = 0.3\n").unwrap();
+        let c = resolve(Some(&file), &[("gamma".into(), "0.95".into())]).unwrap();
+        assert_eq!((c.gamma, c.seed, c.ppo.clip_coef, c.ppo.num_steps), (0.95, 7, 0.3, 128));
+        std::fs::write(&file, "gamma = 0.9\nseed = = 7\n").unwrap();
+        let err = resolve(Some(&file), &[]).unwrap_err().to_string();
+        assert!(err.contains(":2:") && err.contains("malformed TOML") && !err.contains('\n'), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn bad_values_and_unknown_keys_are_errors() {
+        for (k, v) in [("gamma", "1.5"), ("gamma", "nan"), ("total_steps", "0"), ("ppo.nope", "1"), ("nope", "1"), ("algo", "sac")] {
+            let err = set(&[(k, v)]).unwrap_err().to_string();
+            assert!(!err.contains('\n'), "{err}");
+        }
+        assert!(set(&[("ppo.nope", "1")]).unwrap_err().to_string().contains("nope"));
+        assert_eq!(set(&[("ppo.policy.hidden_sizes", "[32]")]).unwrap().ppo.policy.hidden_sizes, vec![32]);
+    }
+}

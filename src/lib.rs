@@ -1,0 +1,15 @@
+//! rlab: reinforcement-learning experiments on libtorch.
+//!
+//! This crate orchestrates: configuration, the run loop with its logs and checkpoints, evaluation
+//! and the command line. Environments live in `rlab-envs`, agents in `rlab-agents`, TensorBoard
+//! files in `rlab-tensorboard`.
+
+pub mod algos;
+pub mod cli;
+pub mod config;
+pub mod eval;
+pub mod run;
+
+pub use rlab_agents as agents;
+pub use rlab_envs as envs;
+pub use rlab_tensorboard as tensorboard;

@@ -1,0 +1,30 @@
+//! `summary.json`: what a run did, in numbers a sweep or a script can read.
+
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub rlab_version: &'static str,
+    pub env: String,
+    pub algo: &'static str,
+    pub gamma: f64,
+    pub gae_lambda: f64,
+    pub seed: u64,
+    /// Env steps asked for.
+    pub total_steps: u64,
+    /// Env steps taken (a whole number of rollouts; fewer if interrupted).
+    pub env_steps: u64,
+    pub wall_seconds: f64,
+    pub steps_per_second: f64,
+    pub device: String,
+    pub training_episodes: usize,
+    /// Mean return of the last 100 training episodes (null if none finished).
+    pub final_mean_return: Option<f64>,
+    /// Deterministic evaluation at the end (null if skipped).
+    pub eval_mean_return: Option<f64>,
+    pub eval_std_return: Option<f64>,
+    pub eval_episodes: usize,
+    /// "finished" or "interrupted".
+    pub status: &'static str,
+    pub checkpoint: String,
+}
