@@ -38,7 +38,9 @@ fn check_env_inner(env: &mut dyn Env, seed: u64) -> Result<(), String> {
     let obs_space = env.observation_space().clone();
     let act_space = env.action_space().clone();
     if !matches!(obs_space, Space::Box { .. }) || obs_space.flat_dim() == 0 {
-        return Err(format!("observation space must be a non-empty Box, got {obs_space}"));
+        return Err(format!(
+            "observation space must be a non-empty Box, got {obs_space}"
+        ));
     }
     if act_space.flat_dim() == 0 {
         return Err(format!("action space is empty: {act_space}"));
@@ -46,7 +48,9 @@ fn check_env_inner(env: &mut dyn Env, seed: u64) -> Result<(), String> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let actions: Vec<Action> = (0..STEPS).map(|_| act_space.sample(&mut rng)).collect();
     if let Some(a) = actions.iter().find(|a| !act_space.contains_action(a)) {
-        return Err(format!("sampled action {a} is not in the action space {act_space}"));
+        return Err(format!(
+            "sampled action {a} is not in the action space {act_space}"
+        ));
     }
 
     let first = env.reset(Some(seed));
@@ -61,11 +65,15 @@ fn check_env_inner(env: &mut dyn Env, seed: u64) -> Result<(), String> {
     let reference = run(env, seed, &actions, None)?;
     let again = run(env, seed, &actions, None)?;
     if let Some(t) = first_difference(&reference, &again) {
-        return Err(format!("same seed and actions gave a different trajectory at step {t}"));
+        return Err(format!(
+            "same seed and actions gave a different trajectory at step {t}"
+        ));
     }
     let fast = run(env, seed, &actions, Some(&obs_space))?;
     if let Some(t) = first_difference(&reference, &fast) {
-        return Err(format!("step_into/reset_into disagree with step/reset at step {t}"));
+        return Err(format!(
+            "step_into/reset_into disagree with step/reset at step {t}"
+        ));
     }
     let after_reset = env.reset(None);
     check_obs(&obs_space, &after_reset, "reset(None)")
@@ -73,17 +81,24 @@ fn check_env_inner(env: &mut dyn Env, seed: u64) -> Result<(), String> {
 
 /// Play `actions` from `reset(Some(seed))`, with an invalid action tried at a few steps.
 /// `fast`: use `step_into`/`reset_into` (with this space's buffer size) instead of `step`/`reset`.
-fn run(env: &mut dyn Env, seed: u64, actions: &[Action], fast: Option<&Space>) -> Result<Vec<Record>, String> {
+fn run(
+    env: &mut dyn Env,
+    seed: u64,
+    actions: &[Action],
+    fast: Option<&Space>,
+) -> Result<Vec<Record>, String> {
     let invalid = invalid_actions(env.action_space());
     let mut buf = vec![0.0f32; fast.map_or(0, |s| s.flat_dim())];
-    let reset = |env: &mut dyn Env, s: Option<u64>, buf: &mut Vec<f32>| -> Result<Vec<f32>, String> {
-        if fast.is_some() {
-            env.reset_into(s, buf).map_err(|e| format!("reset_into failed: {e}"))?;
-            Ok(buf.clone())
-        } else {
-            Ok(env.reset(s))
-        }
-    };
+    let reset =
+        |env: &mut dyn Env, s: Option<u64>, buf: &mut Vec<f32>| -> Result<Vec<f32>, String> {
+            if fast.is_some() {
+                env.reset_into(s, buf)
+                    .map_err(|e| format!("reset_into failed: {e}"))?;
+                Ok(buf.clone())
+            } else {
+                Ok(env.reset(s))
+            }
+        };
     reset(env, Some(seed), &mut buf)?;
     let obs_space = env.observation_space().clone();
     let (mut ret, mut len) = (0.0, 0usize);
@@ -95,10 +110,14 @@ fn run(env: &mut dyn Env, seed: u64, actions: &[Action], fast: Option<&Space>) -
             }
         }
         let (obs, o) = if fast.is_some() {
-            let o = env.step_into(action, &mut buf).map_err(|e| format!("step {t}: step_into({action}) failed: {e}"))?;
+            let o = env
+                .step_into(action, &mut buf)
+                .map_err(|e| format!("step {t}: step_into({action}) failed: {e}"))?;
             (buf.clone(), o)
         } else {
-            let s = env.step(action).map_err(|e| format!("step {t}: step({action}) failed: {e}"))?;
+            let s = env
+                .step(action)
+                .map_err(|e| format!("step {t}: step({action}) failed: {e}"))?;
             let o = s.outcome();
             (s.obs, o)
         };
@@ -111,7 +130,9 @@ fn run(env: &mut dyn Env, seed: u64, actions: &[Action], fast: Option<&Space>) -
         let done = o.terminated || o.truncated;
         if let Some(ep) = o.episode {
             if !done {
-                return Err(format!("step {t}: episode statistics on a step that did not end the episode"));
+                return Err(format!(
+                    "step {t}: episode statistics on a step that did not end the episode"
+                ));
             }
             if ep.length != len || (ep.r#return - ret).abs() > 1e-9 * (1.0 + ret.abs()) {
                 return Err(format!(
@@ -133,26 +154,45 @@ fn run(env: &mut dyn Env, seed: u64, actions: &[Action], fast: Option<&Space>) -
 /// Actions that no env with this action space may accept.
 fn invalid_actions(space: &Space) -> Vec<Action> {
     match space {
-        Space::Discrete { n } => vec![Action::Discrete(*n), Action::Discrete(usize::MAX), Action::Continuous(vec![0.0])],
+        Space::Discrete { n } => vec![
+            Action::Discrete(*n),
+            Action::Discrete(usize::MAX),
+            Action::Continuous(vec![0.0]),
+        ],
         Space::Box { .. } => {
             let d = space.flat_dim();
-            vec![Action::Discrete(0), Action::Continuous(vec![0.0; d + 1]), Action::Continuous(vec![f32::NAN; d])]
+            vec![
+                Action::Discrete(0),
+                Action::Continuous(vec![0.0; d + 1]),
+                Action::Continuous(vec![f32::NAN; d]),
+            ]
         }
     }
 }
 
 fn try_invalid(env: &mut dyn Env, action: &Action) -> Result<(), String> {
     match catch_unwind(AssertUnwindSafe(|| env.step(action))) {
-        Err(_) => Err(format!("step({action}) panicked instead of returning an error")),
-        Ok(Ok(_)) => Err(format!("step({action}) accepted an action outside {}", env.action_space())),
+        Err(_) => Err(format!(
+            "step({action}) panicked instead of returning an error"
+        )),
+        Ok(Ok(_)) => Err(format!(
+            "step({action}) accepted an action outside {}",
+            env.action_space()
+        )),
         Ok(Err(EnvError::InvalidAction { .. })) => Ok(()),
-        Ok(Err(e)) => Err(format!("step({action}) returned {e}, expected an InvalidAction error")),
+        Ok(Err(e)) => Err(format!(
+            "step({action}) returned {e}, expected an InvalidAction error"
+        )),
     }
 }
 
 fn check_obs(space: &Space, obs: &[f32], when: &str) -> Result<(), String> {
     if obs.len() != space.flat_dim() {
-        return Err(format!("{when}: observation has {} values, the space {space} has {}", obs.len(), space.flat_dim()));
+        return Err(format!(
+            "{when}: observation has {} values, the space {space} has {}",
+            obs.len(),
+            space.flat_dim()
+        ));
     }
     if !space.contains(obs) {
         return Err(format!("{when}: observation {obs:?} is outside {space}"));
@@ -189,16 +229,31 @@ mod tests {
         }
         fn reset(&mut self, _seed: Option<u64>) -> Vec<f32> {
             self.t += 1;
-            vec![if self.flaw == "unseeded" { self.t as f32 / 1000.0 } else { 0.0 }]
+            vec![if self.flaw == "unseeded" {
+                self.t as f32 / 1000.0
+            } else {
+                0.0
+            }]
         }
         fn step(&mut self, action: &Action) -> Result<Step, EnvError> {
             match action {
                 Action::Discrete(a) if *a < 2 => {}
                 _ if self.flaw == "panics" => panic!("bad action"),
-                _ => return Err(EnvError::InvalidAction { action: action.clone(), space: self.act_space.clone() }),
+                _ => {
+                    return Err(EnvError::InvalidAction {
+                        action: action.clone(),
+                        space: self.act_space.clone(),
+                    })
+                }
             }
             let obs = vec![if self.flaw == "outside" { 2.0 } else { 0.5 }];
-            Ok(Step { obs, reward: 1.0, terminated: false, truncated: false, episode: None })
+            Ok(Step {
+                obs,
+                reward: 1.0,
+                terminated: false,
+                truncated: false,
+                episode: None,
+            })
         }
         fn render(&self) -> String {
             "x".into()

@@ -67,7 +67,11 @@ pub enum EnvError {
     UnknownEnv { name: String, known: Vec<String> },
     /// A grid map that cannot be parsed; `file` is the path or the registered name.
     #[error("bad map {file}, line {line}: {msg}")]
-    BadMap { file: String, line: usize, msg: String },
+    BadMap {
+        file: String,
+        line: usize,
+        msg: String,
+    },
     #[error("cannot read {path}: {msg}")]
     Io { path: String, msg: String },
     #[error("{env}: step() called before reset()")]
@@ -99,7 +103,10 @@ pub trait Env: Send {
     /// analysis; CartPole takes `[x, x_dot, theta, theta_dot]`). Envs that cannot: `Unsupported`.
     fn set_state(&mut self, state: &[f64]) -> Result<Vec<f32>, EnvError> {
         let _ = state;
-        Err(EnvError::Unsupported(format!("{} does not support set_state", self.name())))
+        Err(EnvError::Unsupported(format!(
+            "{} does not support set_state",
+            self.name()
+        )))
     }
 
     /// The registered name, e.g. `CartPole-v1`.

@@ -5,7 +5,7 @@
 //! `.txt` is read as a path to a grid map. [`registered`] lists what exists, for `--help` texts
 //! and the checker.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::cartpole::CartPole;
 use crate::env::{Env, EnvError};
@@ -14,7 +14,8 @@ use crate::space::Space;
 use crate::wrappers::{EpisodeStatistics, TimeLimit};
 
 /// Options for [`make`]; `None` fields keep the env's defaults.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct EnvOptions {
     /// Time limit (`TimeLimit` truncation) instead of the registered one; must be >= 1.
     pub max_episode_steps: Option<usize>,
@@ -37,13 +38,16 @@ pub struct EnvInfo {
 }
 
 enum Kind {
-    CartPole { no_velocity: bool },
+    CartPole {
+        no_velocity: bool,
+        description: &'static str,
+    },
+    /// The map's `description` header is the env's description.
     Grid { map: &'static str },
 }
 
 struct Entry {
     name: &'static str,
-    description: &'static str,
     kind: Kind,
 }
 
@@ -53,33 +57,42 @@ const CARTPOLE_THRESHOLD: f64 = 475.0;
 const ENTRIES: [Entry; 6] = [
     Entry {
         name: "CartPole-v1",
-        description: "balance a pole on a cart (Gymnasium CartPole-v1 dynamics)",
-        kind: Kind::CartPole { no_velocity: false },
+        kind: Kind::CartPole {
+            no_velocity: false,
+            description: "balance a pole on a cart (Gymnasium CartPole-v1 dynamics)",
+        },
     },
     Entry {
         name: "CartPoleNoVel-v1",
-        description: "CartPole with the velocities hidden (indices 1 and 3 are 0): needs memory",
-        kind: Kind::CartPole { no_velocity: true },
+        kind: Kind::CartPole {
+            no_velocity: true,
+            description:
+                "CartPole with the velocities hidden (indices 1 and 3 are 0): needs memory",
+        },
     },
     Entry {
         name: "GridEmpty-v0",
-        description: "open 5x5 room, walk from the top-left to the bottom-right corner",
-        kind: Kind::Grid { map: include_str!("../maps/empty.txt") },
+        kind: Kind::Grid {
+            map: include_str!("../maps/empty.txt"),
+        },
     },
     Entry {
         name: "GridCliff-v0",
-        description: "cliff walking with slip 0.1: the discount decides between hugging the edge and a safer row",
-        kind: Kind::Grid { map: include_str!("../maps/cliff.txt") },
+        kind: Kind::Grid {
+            map: include_str!("../maps/cliff.txt"),
+        },
     },
     Entry {
         name: "GridMaze-v0",
-        description: "a 15x15 maze with many dead ends (shortest path 48 steps)",
-        kind: Kind::Grid { map: include_str!("../maps/maze.txt") },
+        kind: Kind::Grid {
+            map: include_str!("../maps/maze.txt"),
+        },
     },
     Entry {
         name: "GridSlippery-v0",
-        description: "a room with holes where each move slips sideways with probability 0.2",
-        kind: Kind::Grid { map: include_str!("../maps/slippery.txt") },
+        kind: Kind::Grid {
+            map: include_str!("../maps/slippery.txt"),
+        },
     },
 ];
 
@@ -98,9 +111,13 @@ pub fn registered() -> Vec<EnvInfo> {
         .iter()
         .filter_map(|e| {
             let (env, steps) = build(e.name, &EnvOptions::default()).ok()?;
+            let description = match e.kind {
+                Kind::CartPole { description, .. } => description.to_string(),
+                Kind::Grid { map } => GridMap::parse(map, e.name).ok()?.description,
+            };
             Some(EnvInfo {
                 name: e.name.to_string(),
-                description: e.description.to_string(),
+                description,
                 max_episode_steps: steps,
                 observation_space: env.observation_space().clone(),
                 action_space: env.action_space().clone(),
@@ -113,32 +130,54 @@ pub fn registered() -> Vec<EnvInfo> {
         .collect()
 }
 
+/// The grid world `name` (registered, or a path to a `.txt` map) without wrappers, e.g. to
+/// plan on its model with [`GridWorld::solve`]. `options.max_episode_steps` is ignored.
+pub fn make_grid(name: &str, options: &EnvOptions) -> Result<GridWorld, EnvError> {
+    let map = match ENTRIES.iter().find(|e| e.name == name).map(|e| &e.kind) {
+        Some(Kind::Grid { map }) => GridMap::parse(map, name)?,
+        Some(Kind::CartPole { .. }) => {
+            return Err(EnvError::BadArg(format!("{name} is not a grid world")));
+        }
+        None if name.ends_with(".txt") => GridMap::from_path(std::path::Path::new(name))?,
+        None => return Err(unknown(name)),
+    };
+    let env = GridWorld::new(map, options.grid_obs.unwrap_or_default());
+    match options.slip {
+        Some(slip) => env.with_slip(slip),
+        None => Ok(env),
+    }
+}
+
+fn unknown(name: &str) -> EnvError {
+    EnvError::UnknownEnv {
+        name: name.to_string(),
+        known: ENTRIES.iter().map(|e| e.name.to_string()).collect(),
+    }
+}
+
 /// The unwrapped env and its default step limit.
 fn build(name: &str, options: &EnvOptions) -> Result<(Box<dyn Env>, usize), EnvError> {
-    let entry = ENTRIES.iter().find(|e| e.name == name);
-    let grid = match entry.map(|e| &e.kind) {
-        Some(Kind::CartPole { no_velocity }) => {
-            for (set, what) in [(options.grid_obs.is_some(), "grid_obs"), (options.slip.is_some(), "slip")] {
-                if set {
-                    return Err(EnvError::BadArg(format!("option {what} applies to grid worlds only, not {name}")));
-                }
+    if let Some(Kind::CartPole { no_velocity, .. }) =
+        ENTRIES.iter().find(|e| e.name == name).map(|e| &e.kind)
+    {
+        for (set, what) in [
+            (options.grid_obs.is_some(), "grid_obs"),
+            (options.slip.is_some(), "slip"),
+        ] {
+            if set {
+                return Err(EnvError::BadArg(format!(
+                    "option {what} applies to grid worlds only, not {name}"
+                )));
             }
-            let env = if *no_velocity { CartPole::no_velocity() } else { CartPole::new() };
-            return Ok((Box::new(env), CARTPOLE_STEPS));
         }
-        Some(Kind::Grid { map }) => GridMap::parse(map, name)?,
-        None if name.ends_with(".txt") => GridMap::from_path(std::path::Path::new(name))?,
-        None => {
-            return Err(EnvError::UnknownEnv {
-                name: name.to_string(),
-                known: ENTRIES.iter().map(|e| e.name.to_string()).collect(),
-            })
-        }
-    };
-    let mut env = GridWorld::new(grid, options.grid_obs.unwrap_or_default());
-    if let Some(slip) = options.slip {
-        env = env.with_slip(slip)?;
+        let env = if *no_velocity {
+            CartPole::no_velocity()
+        } else {
+            CartPole::new()
+        };
+        return Ok((Box::new(env), CARTPOLE_STEPS));
     }
+    let env = make_grid(name, options)?;
     let steps = env.max_steps();
     Ok((Box::new(env), steps))
 }
@@ -160,9 +199,35 @@ mod tests {
                 check_env(env.as_mut(), seed).unwrap_or_else(|e| panic!("{}: {e}", info.name));
             }
             if info.name.starts_with("Grid") {
-                let opts = EnvOptions { grid_obs: Some(GridObs::Flat), ..Default::default() };
+                let opts = EnvOptions {
+                    grid_obs: Some(GridObs::Flat),
+                    ..Default::default()
+                };
                 check_env(make(&info.name, &opts).unwrap().as_mut(), 5).unwrap();
             }
+        }
+    }
+
+    #[test]
+    fn make_grid_gives_the_plannable_env() {
+        let opts = EnvOptions {
+            slip: Some(0.0),
+            ..Default::default()
+        };
+        let grid = make_grid("GridCliff-v0", &opts).unwrap();
+        assert_eq!(grid.map().slip, 0.0);
+        let v = grid.solve(1.0, 1e-9).unwrap().start_value;
+        assert!(
+            (v - 0.88).abs() < 1e-12,
+            "13 steps: 12 step rewards then the goal, got {v}"
+        );
+        assert!(make_grid("CartPole-v1", &EnvOptions::default()).is_err());
+        assert!(matches!(
+            make_grid("Nope-v0", &EnvOptions::default()),
+            Err(EnvError::UnknownEnv { .. })
+        ));
+        for info in registered() {
+            assert!(!info.description.is_empty(), "{}", info.name);
         }
     }
 
@@ -183,7 +248,10 @@ mod tests {
             assert!(!s.terminated);
             assert_eq!(s.truncated, t == 500, "step {t}");
             if t == 500 {
-                assert_eq!(s.episode.map(|e| (e.r#return, e.length)), Some((500.0, 500)));
+                assert_eq!(
+                    s.episode.map(|e| (e.r#return, e.length)),
+                    Some((500.0, 500))
+                );
             }
         }
     }
@@ -192,12 +260,35 @@ mod tests {
     fn unknown_names_and_bad_options() {
         let e = make("CartPole-v0", &EnvOptions::default()).err().unwrap();
         let msg = e.to_string();
-        assert!(msg.contains("CartPole-v1") && msg.contains("GridMaze-v0") && !msg.contains('\n'), "{msg}");
-        let slip = EnvOptions { slip: Some(0.1), ..Default::default() };
+        assert!(
+            msg.contains("CartPole-v1") && msg.contains("GridMaze-v0") && !msg.contains('\n'),
+            "{msg}"
+        );
+        let slip = EnvOptions {
+            slip: Some(0.1),
+            ..Default::default()
+        };
         assert!(make("CartPole-v1", &slip).is_err());
-        assert!(make("GridEmpty-v0", &EnvOptions { slip: Some(2.0), ..Default::default() }).is_err());
-        assert!(make("GridEmpty-v0", &EnvOptions { max_episode_steps: Some(0), ..Default::default() }).is_err());
-        assert!(matches!(make("/no/such/map.txt", &EnvOptions::default()), Err(EnvError::Io { .. })));
+        assert!(make(
+            "GridEmpty-v0",
+            &EnvOptions {
+                slip: Some(2.0),
+                ..Default::default()
+            }
+        )
+        .is_err());
+        assert!(make(
+            "GridEmpty-v0",
+            &EnvOptions {
+                max_episode_steps: Some(0),
+                ..Default::default()
+            }
+        )
+        .is_err());
+        assert!(matches!(
+            make("/no/such/map.txt", &EnvOptions::default()),
+            Err(EnvError::Io { .. })
+        ));
     }
 
     #[test]
@@ -212,7 +303,9 @@ mod tests {
         }
         assert!(env.step(&Action::Discrete(3)).unwrap().truncated);
         std::fs::write(&path, "S.G\n..X\n#S.\n").unwrap();
-        let e = make(path.to_str().unwrap(), &EnvOptions::default()).err().unwrap();
+        let e = make(path.to_str().unwrap(), &EnvOptions::default())
+            .err()
+            .unwrap();
         assert!(e.to_string().contains(", line 3: a second start"), "{e}");
         std::fs::remove_file(&path).ok();
     }

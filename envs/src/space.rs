@@ -4,6 +4,7 @@
 //! chosen by name at run time: `Discrete { n }` (actions `0..n`) and `Box` (a tensor of `f32`
 //! with per-element bounds, possibly infinite). [`Action`] is the matching value type.
 
+use std::cmp::Ordering;
 use std::fmt;
 
 use rand::Rng;
@@ -45,7 +46,13 @@ impl Space {
                 n
             )));
         }
-        if let Some(i) = (0..n).find(|&i| !(low[i] <= high[i])) {
+        let ordered = |i: usize| {
+            matches!(
+                low[i].partial_cmp(&high[i]),
+                Some(Ordering::Less | Ordering::Equal)
+            )
+        };
+        if let Some(i) = (0..n).find(|&i| !ordered(i)) {
             return Err(EnvError::BadArg(format!(
                 "box bound {i}: low {} is not <= high {}",
                 low[i], high[i]
@@ -65,7 +72,9 @@ impl Space {
     /// (the same rule as Gymnasium's `Box.sample`).
     pub fn sample(&self, rng: &mut impl Rng) -> Action {
         match self {
-            Space::Discrete { n } => Action::Discrete(if *n == 0 { 0 } else { rng.gen_range(0..*n) }),
+            Space::Discrete { n } => {
+                Action::Discrete(if *n == 0 { 0 } else { rng.gen_range(0..*n) })
+            }
             Space::Box { low, high, .. } => Action::Continuous(
                 low.iter()
                     .zip(high)
@@ -202,24 +211,41 @@ mod tests {
     #[test]
     fn box_sample_and_contains() {
         let inf = f32::INFINITY;
-        let s = Space::new_box(vec![-1.0, 0.0, -inf, -inf], vec![1.0, inf, 2.0, inf], vec![4]).unwrap();
+        let s = Space::new_box(
+            vec![-1.0, 0.0, -inf, -inf],
+            vec![1.0, inf, 2.0, inf],
+            vec![4],
+        )
+        .unwrap();
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         for _ in 0..1000 {
             let a = s.sample(&mut rng);
             assert!(s.contains_action(&a), "{a:?}");
         }
         assert!(s.contains(&[1.0, 5.0, -1e30, 3.0]));
-        assert!(s.contains(&[-1.0, inf, -inf, -inf]), "infinite values allowed where the bound is infinite");
+        assert!(
+            s.contains(&[-1.0, inf, -inf, -inf]),
+            "infinite values allowed where the bound is infinite"
+        );
         assert!(!s.contains(&[1.5, 0.0, 0.0, 0.0]), "above high");
         assert!(!s.contains(&[0.0, -0.1, 0.0, 0.0]), "below low");
-        assert!(!s.contains(&[0.0, 0.0, inf, 0.0]), "inf above a finite bound");
+        assert!(
+            !s.contains(&[0.0, 0.0, inf, 0.0]),
+            "inf above a finite bound"
+        );
         assert!(!s.contains(&[f32::NAN, 0.0, 0.0, 0.0]), "NaN");
-        assert!(!s.contains(&[0.0, 0.0, 0.0, f32::NAN]), "NaN under infinite bounds");
+        assert!(
+            !s.contains(&[0.0, 0.0, 0.0, f32::NAN]),
+            "NaN under infinite bounds"
+        );
         assert!(!s.contains(&[0.0; 3]), "length");
         assert!(!s.contains_action(&Action::Discrete(0)));
         assert_eq!(s.shape(), vec![4]);
         assert_eq!(s.flat_dim(), 4);
-        assert_eq!(s.describe(), "Box([-1, 0, -inf, -inf]..[1, inf, 2, inf], shape [4])");
+        assert_eq!(
+            s.describe(),
+            "Box([-1, 0, -inf, -inf]..[1, inf, 2, inf], shape [4])"
+        );
     }
 
     #[test]

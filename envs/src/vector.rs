@@ -74,7 +74,9 @@ pub struct VecEnv {
 impl VecEnv {
     /// At least one env; all must have the same observation and action spaces.
     pub fn new(envs: Vec<Box<dyn Env>>) -> Result<Self, EnvError> {
-        let first = envs.first().ok_or_else(|| EnvError::BadArg("a VecEnv needs at least one env".into()))?;
+        let first = envs
+            .first()
+            .ok_or_else(|| EnvError::BadArg("a VecEnv needs at least one env".into()))?;
         let observation_space = first.observation_space().clone();
         let action_space = first.action_space().clone();
         for (i, e) in envs.iter().enumerate() {
@@ -91,12 +93,20 @@ impl VecEnv {
             }
         }
         let obs_dim = observation_space.flat_dim();
-        Ok(VecEnv { envs, observation_space, action_space, obs_dim, spare: Vec::new() })
+        Ok(VecEnv {
+            envs,
+            observation_space,
+            action_space,
+            obs_dim,
+            spare: Vec::new(),
+        })
     }
 
     /// `n` copies of a registered env (each wrapped in `TimeLimit` and `EpisodeStatistics`).
     pub fn make(name: &str, n: usize, options: &EnvOptions) -> Result<Self, EnvError> {
-        let envs = (0..n).map(|_| registry::make(name, options)).collect::<Result<Vec<_>, _>>()?;
+        let envs = (0..n)
+            .map(|_| registry::make(name, options))
+            .collect::<Result<Vec<_>, _>>()?;
         VecEnv::new(envs)
     }
 
@@ -126,7 +136,12 @@ impl VecEnv {
     pub fn reset(&mut self, seed: Option<u64>) -> Vec<f32> {
         let d = self.obs_dim;
         let mut obs = vec![0.0; self.envs.len() * d];
-        for (i, (env, row)) in self.envs.iter_mut().zip(obs.chunks_exact_mut(d)).enumerate() {
+        for (i, (env, row)) in self
+            .envs
+            .iter_mut()
+            .zip(obs.chunks_exact_mut(d))
+            .enumerate()
+        {
             let s = seed.map(|s| s.wrapping_add(i as u64));
             // Rows have the right length by construction, so this cannot fail; fall back anyway.
             if env.reset_into(s, row).is_err() {
@@ -153,8 +168,14 @@ impl VecEnv {
         if actions.len() != self.envs.len() {
             return Err(self.count_error(actions.len()));
         }
-        if let Some(&a) = actions.iter().find(|&&a| !self.action_space.contains_action(&Action::Discrete(a))) {
-            return Err(EnvError::InvalidAction { action: Action::Discrete(a), space: self.action_space.clone() });
+        if let Some(&a) = actions
+            .iter()
+            .find(|&&a| !self.action_space.contains_action(&Action::Discrete(a)))
+        {
+            return Err(EnvError::InvalidAction {
+                action: Action::Discrete(a),
+                space: self.action_space.clone(),
+            });
         }
         out.fit(self.envs.len(), self.obs_dim);
         for (i, &a) in actions.iter().enumerate() {
@@ -167,13 +188,20 @@ impl VecEnv {
         EnvError::BadArg(format!("got {got} actions for {} envs", self.envs.len()))
     }
 
-    fn check_actions<'a>(&self, n: usize, action: impl Fn(usize) -> &'a Action) -> Result<(), EnvError> {
+    fn check_actions<'a>(
+        &self,
+        n: usize,
+        action: impl Fn(usize) -> &'a Action,
+    ) -> Result<(), EnvError> {
         if n != self.envs.len() {
             return Err(self.count_error(n));
         }
         for i in 0..n {
             if !self.action_space.contains_action(action(i)) {
-                return Err(EnvError::InvalidAction { action: action(i).clone(), space: self.action_space.clone() });
+                return Err(EnvError::InvalidAction {
+                    action: action(i).clone(),
+                    space: self.action_space.clone(),
+                });
             }
         }
         Ok(())
@@ -217,7 +245,10 @@ mod tests {
         let obs = v.reset(Some(10));
         for i in 0..3 {
             let mut single = make("CartPole-v1", &opts()).unwrap();
-            assert_eq!(single.reset(Some(10 + i as u64)), obs[i * 4..(i + 1) * 4].to_vec());
+            assert_eq!(
+                single.reset(Some(10 + i as u64)),
+                obs[i * 4..(i + 1) * 4].to_vec()
+            );
         }
         // And they keep matching while stepping.
         let mut single = make("CartPole-v1", &opts()).unwrap();
@@ -250,8 +281,16 @@ mod tests {
             assert_eq!(out.rewards[0], r.reward);
             if r.terminated {
                 assert!(out.terminated[0] && !out.truncated[0]);
-                assert_eq!(out.final_obs[0].as_deref(), Some(&r.obs[..]), "final_obs is the last obs");
-                assert_ne!(out.obs_row(0, 4), &r.obs[..], "row 0 is already the reset obs");
+                assert_eq!(
+                    out.final_obs[0].as_deref(),
+                    Some(&r.obs[..]),
+                    "final_obs is the last obs"
+                );
+                assert_ne!(
+                    out.obs_row(0, 4),
+                    &r.obs[..],
+                    "row 0 is already the reset obs"
+                );
                 assert_eq!(out.episodes[0].map(|e| e.length), Some(steps));
                 // The reset continued sub-env 0's RNG, like reset(None) on the reference.
                 assert_eq!(out.obs_row(0, 4), &reference.reset(None)[..]);
@@ -266,7 +305,11 @@ mod tests {
 
     #[test]
     fn truncation_autoresets_with_final_obs() {
-        let options = EnvOptions { max_episode_steps: Some(3), grid_obs: Some(GridObs::Flat), ..opts() };
+        let options = EnvOptions {
+            max_episode_steps: Some(3),
+            grid_obs: Some(GridObs::Flat),
+            ..opts()
+        };
         let mut v = VecEnv::make("GridEmpty-v0", 2, &options).unwrap();
         let start = v.reset(Some(1));
         let actions = [Action::Discrete(0), Action::Discrete(3)]; // into the walls: never terminates
@@ -288,12 +331,20 @@ mod tests {
         v.reset(Some(0));
         let mut out = VecStep::new(1, 1); // wrong sizes get fixed
         assert!(v.step_discrete(&[0], &mut out).is_err());
-        assert!(matches!(v.step_discrete(&[0, 2], &mut out), Err(EnvError::InvalidAction { .. })));
-        assert!(v.step(&[Action::Discrete(0), Action::Continuous(vec![0.0])]).is_err());
+        assert!(matches!(
+            v.step_discrete(&[0, 2], &mut out),
+            Err(EnvError::InvalidAction { .. })
+        ));
+        assert!(v
+            .step(&[Action::Discrete(0), Action::Continuous(vec![0.0])])
+            .is_err());
         v.step_discrete(&[0, 1], &mut out).unwrap();
         assert_eq!(out.obs.len(), 8);
         assert!(VecEnv::new(Vec::new()).is_err());
-        let mixed = vec![make("CartPole-v1", &opts()).unwrap(), make("GridEmpty-v0", &opts()).unwrap()];
+        let mixed = vec![
+            make("CartPole-v1", &opts()).unwrap(),
+            make("GridEmpty-v0", &opts()).unwrap(),
+        ];
         assert!(VecEnv::new(mixed).is_err());
         assert_eq!((v.num_envs(), v.obs_dim()), (2, 4));
     }

@@ -27,13 +27,19 @@ pub struct TimeLimit<E> {
 impl<E: Env> TimeLimit<E> {
     /// `max_steps` must be at least 1 (use `try_new` to get an error instead of clamping).
     pub fn new(env: E, max_steps: usize) -> Self {
-        TimeLimit { env, max_steps: max_steps.max(1), elapsed: 0 }
+        TimeLimit {
+            env,
+            max_steps: max_steps.max(1),
+            elapsed: 0,
+        }
     }
 
     /// Like `new` but rejects `max_steps == 0`.
     pub fn try_new(env: E, max_steps: usize) -> Result<Self, EnvError> {
         if max_steps == 0 {
-            return Err(EnvError::BadArg("TimeLimit max_steps must be at least 1".into()));
+            return Err(EnvError::BadArg(
+                "TimeLimit max_steps must be at least 1".into(),
+            ));
         }
         Ok(Self::new(env, max_steps))
     }
@@ -86,7 +92,12 @@ impl<E: Env> Env for TimeLimit<E> {
         Ok(step)
     }
     fn render(&self) -> String {
-        format!("{}step {}/{}\n", self.env.render(), self.elapsed, self.max_steps)
+        format!(
+            "{}step {}/{}\n",
+            self.env.render(),
+            self.elapsed,
+            self.max_steps
+        )
     }
     fn set_state(&mut self, state: &[f64]) -> Result<Vec<f32>, EnvError> {
         self.env.set_state(state)
@@ -116,7 +127,11 @@ pub struct EpisodeStatistics<E> {
 
 impl<E: Env> EpisodeStatistics<E> {
     pub fn new(env: E) -> Self {
-        EpisodeStatistics { env, ret: 0.0, len: 0 }
+        EpisodeStatistics {
+            env,
+            ret: 0.0,
+            len: 0,
+        }
     }
 
     pub fn inner(&self) -> &E {
@@ -135,7 +150,10 @@ impl<E: Env> EpisodeStatistics<E> {
         self.ret += out.reward;
         self.len += 1;
         if out.terminated || out.truncated {
-            out.episode = Some(EpisodeStats { r#return: self.ret, length: self.len });
+            out.episode = Some(EpisodeStats {
+                r#return: self.ret,
+                length: self.len,
+            });
             self.ret = 0.0;
             self.len = 0;
         }
@@ -187,8 +205,12 @@ mod tests {
 
     /// A 1x6 corridor: S at the left, G at the right, 5 steps apart.
     fn corridor() -> GridWorld {
-        GridWorld::from_str("; goal_reward = 1.0\n; step_reward = -0.5\nS....G\n", "corridor", GridObs::Flat)
-            .unwrap()
+        GridWorld::from_str(
+            "; goal_reward = 1.0\n; step_reward = -0.5\nS....G\n",
+            "corridor",
+            GridObs::Flat,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -235,15 +257,31 @@ mod tests {
         }
         let s = env.step(&Action::Discrete(1)).unwrap();
         assert!(s.terminated && !s.truncated);
-        assert_eq!(s.episode, Some(EpisodeStats { r#return: 6.0 * -0.5 + 1.0, length: 7 }));
+        assert_eq!(
+            s.episode,
+            Some(EpisodeStats {
+                r#return: 6.0 * -0.5 + 1.0,
+                length: 7
+            })
+        );
         // A new episode starts from zero.
         env.reset(None);
         let mut obs = vec![0.0; 6];
         for _ in 0..4 {
-            assert!(env.step_into(&Action::Discrete(1), &mut obs).unwrap().episode.is_none());
+            assert!(env
+                .step_into(&Action::Discrete(1), &mut obs)
+                .unwrap()
+                .episode
+                .is_none());
         }
         let out = env.step_into(&Action::Discrete(1), &mut obs).unwrap();
-        assert_eq!(out.episode, Some(EpisodeStats { r#return: 4.0 * -0.5 + 1.0, length: 5 }));
+        assert_eq!(
+            out.episode,
+            Some(EpisodeStats {
+                r#return: 4.0 * -0.5 + 1.0,
+                length: 5
+            })
+        );
         assert_eq!(obs, vec![0.0, 0.0, 0.0, 0.0, 0.0, 1.0]);
     }
 
@@ -251,7 +289,10 @@ mod tests {
     fn invalid_action_is_not_counted() {
         let mut env = EpisodeStatistics::new(TimeLimit::new(corridor(), 2));
         env.reset(Some(0));
-        assert!(matches!(env.step(&Action::Discrete(9)), Err(EnvError::InvalidAction { .. })));
+        assert!(matches!(
+            env.step(&Action::Discrete(9)),
+            Err(EnvError::InvalidAction { .. })
+        ));
         assert_eq!(env.inner().elapsed_steps(), 0);
         assert!(!env.step(&Action::Discrete(1)).unwrap().truncated);
     }

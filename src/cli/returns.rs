@@ -17,10 +17,10 @@ pub struct ReturnsArgs {
     #[arg(long, value_name = "FILE.csv")]
     input: Option<PathBuf>,
     /// Discount rate γ in [0, 1].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     gamma: f64,
     /// GAE λ in [0, 1] (CSV input).
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = 0.95, allow_hyphen_values = true)]
     lambda: f64,
     /// Value of the state after the last row (required unless the last row ends an episode).
     #[arg(long, allow_hyphen_values = true)]

@@ -27,10 +27,10 @@ pub struct RunArgs {
     #[arg(long)]
     algo: Option<String>,
     /// Discount rate γ in [0, 1].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     gamma: Option<f64>,
     /// GAE λ in [0, 1].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     gae_lambda: Option<f64>,
     #[arg(long)]
     seed: Option<u64>,

@@ -87,13 +87,25 @@ pub struct GridMap {
     pub shortest_path: usize,
 }
 
-const KEYS: [&str; 7] = ["name", "description", "step_reward", "goal_reward", "hazard_reward", "slip", "max_steps"];
+const KEYS: [&str; 7] = [
+    "name",
+    "description",
+    "step_reward",
+    "goal_reward",
+    "hazard_reward",
+    "slip",
+    "max_steps",
+];
 
 impl GridMap {
     /// Parse map text; `source` (a path or registered name) is used in error messages and as the
     /// default name.
     pub fn parse(text: &str, source: &str) -> Result<GridMap, EnvError> {
-        let err = |line: usize, msg: String| EnvError::BadMap { file: source.to_string(), line, msg };
+        let err = |line: usize, msg: String| EnvError::BadMap {
+            file: source.to_string(),
+            line,
+            msg,
+        };
         let mut map = GridMap {
             name: default_name(source),
             description: String::new(),
@@ -130,11 +142,20 @@ impl GridMap {
             let mut width = 0;
             for (col, ch) in line.chars().enumerate() {
                 let cell = Cell::parse(ch).ok_or_else(|| {
-                    err(line_no, format!("unknown cell {ch:?} at column {} (expected one of # . S G X)", col + 1))
+                    err(
+                        line_no,
+                        format!(
+                            "unknown cell {ch:?} at column {} (expected one of # . S G X)",
+                            col + 1
+                        ),
+                    )
                 })?;
                 if cell == Cell::Start {
                     if let Some((_, prev)) = start {
-                        return Err(err(line_no, format!("a second start 'S' (the first is on line {prev})")));
+                        return Err(err(
+                            line_no,
+                            format!("a second start 'S' (the first is on line {prev})"),
+                        ));
                     }
                     start = Some((map.cells.len(), line_no));
                 }
@@ -147,7 +168,10 @@ impl GridMap {
             } else if width != map.width {
                 return Err(err(
                     line_no,
-                    format!("row has width {width}, the first row (line {first_row_line}) has {}", map.width),
+                    format!(
+                        "row has width {width}, the first row (line {first_row_line}) has {}",
+                        map.width
+                    ),
                 ));
             }
             map.height += 1;
@@ -169,7 +193,10 @@ impl GridMap {
     /// Read and parse a map file.
     pub fn from_path(path: &Path) -> Result<GridMap, EnvError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| EnvError::Io { path: shown.clone(), msg: e.to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|e| EnvError::Io {
+            path: shown.clone(),
+            msg: e.to_string(),
+        })?;
         GridMap::parse(&text, &shown)
     }
 
@@ -263,9 +290,18 @@ fn parse_header(map: &mut GridMap, header: &str) -> Result<(), String> {
         }
         "max_steps" => match value.parse::<usize>() {
             Ok(n) if n > 0 => map.max_steps = Some(n),
-            _ => return Err(format!("max_steps must be a positive integer, got {value:?}")),
+            _ => {
+                return Err(format!(
+                    "max_steps must be a positive integer, got {value:?}"
+                ))
+            }
         },
-        _ => return Err(format!("unknown header key {key:?} (known: {})", KEYS.join(", "))),
+        _ => {
+            return Err(format!(
+                "unknown header key {key:?} (known: {})",
+                KEYS.join(", ")
+            ))
+        }
     }
     Ok(())
 }
@@ -289,14 +325,20 @@ mod tests {
         let text = "; name = Tiny-v0\n; a free comment: with a colon and words\n;step_reward: -0.5\n; slip = 0.25\n; max_steps = 7\n\n#####\n#S.G#\n#X..#\n#####\n\n";
         let m = GridMap::parse(text, "tiny.txt").unwrap();
         assert_eq!((m.name.as_str(), m.width, m.height), ("Tiny-v0", 5, 4));
-        assert_eq!((m.step_reward, m.goal_reward, m.hazard_reward, m.slip), (-0.5, 1.0, -1.0, 0.25));
+        assert_eq!(
+            (m.step_reward, m.goal_reward, m.hazard_reward, m.slip),
+            (-0.5, 1.0, -1.0, 0.25)
+        );
         assert_eq!(m.max_steps, Some(7));
         assert_eq!(m.start, 6);
         assert_eq!(m.cells[8], Cell::Goal);
         assert_eq!(m.cells[11], Cell::Hazard);
         assert_eq!(m.shortest_path, 2);
         assert_eq!(m.default_max_steps(), 20);
-        assert_eq!(GridMap::parse("S.G", "dir/corridor.txt").unwrap().name, "corridor");
+        assert_eq!(
+            GridMap::parse("S.G", "dir/corridor.txt").unwrap().name,
+            "corridor"
+        );
     }
 
     #[test]
@@ -317,16 +359,27 @@ mod tests {
         let (line, msg) = bad("#S.\n#.?G\n");
         assert_eq!(line, 2);
         assert!(msg.contains("'?'") && msg.contains("column 3"), "{msg}");
-        assert_eq!(bad("S..\nS.G\n"), (2, "a second start 'S' (the first is on line 1)".into()));
+        assert_eq!(
+            bad("S..\nS.G\n"),
+            (2, "a second start 'S' (the first is on line 1)".into())
+        );
         assert_eq!(bad("\n\n...\n..G\n").0, 3, "no start: first grid line");
         assert!(bad("S..\n...\n").1.contains("no goal"));
         assert!(bad("S#G\n").1.contains("reachable"));
-        assert!(bad("SXG\n").1.contains("reachable"), "hazards are not passed through");
+        assert!(
+            bad("SXG\n").1.contains("reachable"),
+            "hazards are not passed through"
+        );
         assert_eq!(bad("S..\n\n..G\n").0, 2);
-        assert_eq!(bad("; slip = 1.5\nSG\n"), (1, "slip must be in [0, 1], got 1.5".into()));
+        assert_eq!(
+            bad("; slip = 1.5\nSG\n"),
+            (1, "slip must be in [0, 1], got 1.5".into())
+        );
         assert_eq!(bad("SG\n; max_steps = 0\n").0, 2);
         assert!(bad("; step_reward = abc\nSG").1.contains("finite number"));
-        assert!(bad("; slp = 0.1\nSG").1.contains("unknown header key \"slp\""));
+        assert!(bad("; slp = 0.1\nSG")
+            .1
+            .contains("unknown header key \"slp\""));
         assert_eq!(bad("; only comments\n").1, "no grid rows");
     }
 
@@ -334,6 +387,8 @@ mod tests {
     fn missing_file_is_an_io_error() {
         let e = GridMap::from_path(Path::new("/nonexistent/map.txt")).unwrap_err();
         assert!(matches!(e, EnvError::Io { .. }));
-        assert!(e.to_string().starts_with("cannot read /nonexistent/map.txt"));
+        assert!(e
+            .to_string()
+            .starts_with("cannot read /nonexistent/map.txt"));
     }
 }

@@ -44,20 +44,45 @@ use std::path::Path;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use map::{Cell, GridMap};
-pub use solve::Solution;
+pub use solve::{Solution, MAX_SWEEPS};
 
 use crate::env::{Env, EnvError, Step, StepOutcome};
 use crate::space::{Action, Space};
 
-/// How a grid world is observed (see the module docs).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+/// How a grid world is observed (see the module docs). Written `image` / `flat` in configs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum GridObs {
     #[default]
     Image,
     Flat,
+}
+
+impl std::str::FromStr for GridObs {
+    type Err = EnvError;
+
+    /// `image` or `flat` (any case).
+    fn from_str(s: &str) -> Result<Self, EnvError> {
+        match s.to_ascii_lowercase().as_str() {
+            "image" => Ok(GridObs::Image),
+            "flat" => Ok(GridObs::Flat),
+            _ => Err(EnvError::BadArg(format!(
+                "grid observation must be image or flat, got {s:?}"
+            ))),
+        }
+    }
+}
+
+impl std::fmt::Display for GridObs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            GridObs::Image => "image",
+            GridObs::Flat => "flat",
+        })
+    }
 }
 
 /// One outcome of a move: `(probability, next cell, reward, next cell is terminal)`.
@@ -106,7 +131,11 @@ impl GridWorld {
             obs_kind: obs,
             template,
             rng: ChaCha8Rng::from_entropy(),
-            observation_space: Space::Box { low: vec![0.0; n], high: vec![1.0; n], shape },
+            observation_space: Space::Box {
+                low: vec![0.0; n],
+                high: vec![1.0; n],
+                shape,
+            },
             action_space: Space::Discrete { n: 4 },
             map,
         }
@@ -125,7 +154,9 @@ impl GridWorld {
     /// Override the map's slip probability (must be in [0, 1]).
     pub fn with_slip(mut self, slip: f64) -> Result<GridWorld, EnvError> {
         if !(0.0..=1.0).contains(&slip) {
-            return Err(EnvError::BadArg(format!("slip must be in [0, 1], got {slip}")));
+            return Err(EnvError::BadArg(format!(
+                "slip must be in [0, 1], got {slip}"
+            )));
         }
         self.map.slip = slip;
         Ok(self)
@@ -146,7 +177,9 @@ impl GridWorld {
 
     /// The time limit the registry uses: the map's `max_steps` or its default.
     pub fn max_steps(&self) -> usize {
-        self.map.max_steps.unwrap_or_else(|| self.map.default_max_steps())
+        self.map
+            .max_steps
+            .unwrap_or_else(|| self.map.default_max_steps())
     }
 
     /// The exact dynamics: every outcome of taking `action` in `cell`, with probabilities summing
@@ -181,7 +214,11 @@ impl GridWorld {
     /// `(probability, direction)` for the intended move and its two perpendiculars.
     fn directions(&self, action: usize) -> [(f64, usize); 3] {
         let side = self.map.slip / 2.0;
-        [(1.0 - self.map.slip, action), (side, (action + 1) % 4), (side, (action + 3) % 4)]
+        [
+            (1.0 - self.map.slip, action),
+            (side, (action + 1) % 4),
+            (side, (action + 3) % 4),
+        ]
     }
 
     /// Reward and terminal flag for a step that lands in `next`.
@@ -211,7 +248,11 @@ impl GridWorld {
         if obs.len() == n {
             return Ok(());
         }
-        Err(EnvError::BadArg(format!("{}: observation buffer has length {}, needs {n}", self.map.name, obs.len())))
+        Err(EnvError::BadArg(format!(
+            "{}: observation buffer has length {}, needs {n}",
+            self.map.name,
+            obs.len()
+        )))
     }
 
     fn obs_vec(&self) -> Vec<f32> {
@@ -224,12 +265,20 @@ impl GridWorld {
         let a = match action {
             Action::Discrete(a) if *a < 4 => *a,
             _ => {
-                return Err(EnvError::InvalidAction { action: action.clone(), space: self.action_space.clone() })
+                return Err(EnvError::InvalidAction {
+                    action: action.clone(),
+                    space: self.action_space.clone(),
+                })
             }
         };
         let here = self.map.cells[self.agent];
         if here.is_terminal() {
-            return Ok(StepOutcome { reward: 0.0, terminated: true, truncated: false, episode: None });
+            return Ok(StepOutcome {
+                reward: 0.0,
+                terminated: true,
+                truncated: false,
+                episode: None,
+            });
         }
         // One uniform draw per step, whatever the slip, so trajectories depend only on the seed.
         let u: f64 = self.rng.gen();
@@ -243,7 +292,12 @@ impl GridWorld {
         };
         self.agent = self.map.neighbour(self.agent, dir);
         let (reward, terminated) = self.reward_for(self.agent);
-        Ok(StepOutcome { reward, terminated, truncated: false, episode: None })
+        Ok(StepOutcome {
+            reward,
+            terminated,
+            truncated: false,
+            episode: None,
+        })
     }
 }
 
@@ -266,7 +320,13 @@ impl Env for GridWorld {
 
     fn step(&mut self, action: &Action) -> Result<Step, EnvError> {
         let out = self.advance(action)?;
-        Ok(Step { obs: self.obs_vec(), reward: out.reward, terminated: out.terminated, truncated: false, episode: None })
+        Ok(Step {
+            obs: self.obs_vec(),
+            reward: out.reward,
+            terminated: out.terminated,
+            truncated: false,
+            episode: None,
+        })
     }
 
     fn step_into(&mut self, action: &Action, obs: &mut [f32]) -> Result<StepOutcome, EnvError> {
@@ -300,7 +360,12 @@ impl Env for GridWorld {
 
     /// `[cell]`: put the agent on that cell index (any non-wall cell, terminal ones included).
     fn set_state(&mut self, state: &[f64]) -> Result<Vec<f32>, EnvError> {
-        let bad = || EnvError::BadArg(format!("{}: set_state takes [cell index of a non-wall cell], got {state:?}", self.map.name));
+        let bad = || {
+            EnvError::BadArg(format!(
+                "{}: set_state takes [cell index of a non-wall cell], got {state:?}",
+                self.map.name
+            ))
+        };
         let &[c] = state else { return Err(bad()) };
         if !(c >= 0.0 && c.fract() == 0.0 && c < self.map.cells.len() as f64) {
             return Err(bad());

@@ -39,13 +39,20 @@ impl GridWorld {
     /// is ignored (see the module docs).
     pub fn solve(&self, gamma: f64, tol: f64) -> Result<Solution, EnvError> {
         if !(0.0..=1.0).contains(&gamma) {
-            return Err(EnvError::BadArg(format!("gamma must be in [0, 1], got {gamma}")));
+            return Err(EnvError::BadArg(format!(
+                "gamma must be in [0, 1], got {gamma}"
+            )));
         }
         if !(tol > 0.0 && tol.is_finite()) {
-            return Err(EnvError::BadArg(format!("tol must be a positive number, got {tol}")));
+            return Err(EnvError::BadArg(format!(
+                "tol must be a positive number, got {tol}"
+            )));
         }
         let cells = &self.map.cells;
-        let mut values: Vec<f64> = cells.iter().map(|c| if *c == Cell::Wall { f64::NAN } else { 0.0 }).collect();
+        let mut values: Vec<f64> = cells
+            .iter()
+            .map(|c| if *c == Cell::Wall { f64::NAN } else { 0.0 })
+            .collect();
         let mut next = values.clone();
         let mut iterations = 0;
         loop {
@@ -55,7 +62,9 @@ impl GridWorld {
                 if *cell == Cell::Wall || cell.is_terminal() {
                     continue;
                 }
-                let best = (0..4).map(|a| self.q_value(&values, gamma, i, a)).fold(f64::NEG_INFINITY, f64::max);
+                let best = (0..4)
+                    .map(|a| self.q_value(&values, gamma, i, a))
+                    .fold(f64::NEG_INFINITY, f64::max);
                 delta = delta.max((best - values[i]).abs());
                 next[i] = best;
             }
@@ -95,7 +104,9 @@ impl GridWorld {
     fn q_value(&self, values: &[f64], gamma: f64, cell: usize, action: usize) -> f64 {
         self.transitions(cell, action)
             .iter()
-            .map(|&(p, next, r, terminal)| p * (r + if terminal { 0.0 } else { gamma * values[next] }))
+            .map(|&(p, next, r, terminal)| {
+                p * (r + if terminal { 0.0 } else { gamma * values[next] })
+            })
             .sum()
     }
 }
@@ -112,7 +123,11 @@ impl Solution {
     /// The policy as a grid of arrows `↑→↓←`: walls `#`, goals `G`, hazards `X`.
     pub fn render_policy(&self) -> String {
         self.render(|i| match (self.cells[i], self.policy[i]) {
-            (Cell::Empty | Cell::Start, Some(a)) => ['↑', '→', '↓', '←'].get(a).copied().unwrap_or('?').to_string(),
+            (Cell::Empty | Cell::Start, Some(a)) => ['↑', '→', '↓', '←']
+                .get(a)
+                .copied()
+                .unwrap_or('?')
+                .to_string(),
             (cell, _) => cell.symbol().to_string(),
         })
     }

@@ -36,7 +36,11 @@ fn walls_block_and_goal_terminates() {
     env.reset(Some(0));
     let right = Action::Discrete(1);
     let s = env.step(&right).unwrap();
-    assert_eq!((env.agent_cell(), s.reward, s.terminated), (6, -0.01, false), "wall to the right");
+    assert_eq!(
+        (env.agent_cell(), s.reward, s.terminated),
+        (6, -0.01, false),
+        "wall to the right"
+    );
     env.step(&Action::Discrete(0)).unwrap();
     assert_eq!(env.agent_cell(), 6, "wall above");
     for a in [2, 1, 1] {
@@ -45,7 +49,11 @@ fn walls_block_and_goal_terminates() {
     let s = env.step(&Action::Discrete(0)).unwrap();
     assert_eq!((env.agent_cell(), s.reward, s.terminated), (8, 1.0, true));
     let s = env.step(&Action::Discrete(2)).unwrap();
-    assert_eq!((env.agent_cell(), s.reward, s.terminated), (8, 0.0, true), "terminal cells absorb");
+    assert_eq!(
+        (env.agent_cell(), s.reward, s.terminated),
+        (8, 0.0, true),
+        "terminal cells absorb"
+    );
     assert_eq!(env.render(), "#####\n#S#A#\n#...#\n#####\n");
 }
 
@@ -110,10 +118,12 @@ fn same_seed_same_trajectory() {
     let run = |seed| {
         let mut env = room(GridObs::Flat);
         env.reset(Some(seed));
-        (0..50).map(|t| {
-            env.step(&Action::Discrete(t % 4)).unwrap();
-            env.agent_cell()
-        }).collect::<Vec<_>>()
+        (0..50)
+            .map(|t| {
+                env.step(&Action::Discrete(t % 4)).unwrap();
+                env.agent_cell()
+            })
+            .collect::<Vec<_>>()
     };
     assert_eq!(run(3), run(3));
     assert_ne!(run(3), run(4));
@@ -121,7 +131,8 @@ fn same_seed_same_trajectory() {
 
 #[test]
 fn value_iteration_on_a_corridor() {
-    let env = GridWorld::from_str("; step_reward = -0.1\nS...G\n", "corridor", GridObs::Flat).unwrap();
+    let env =
+        GridWorld::from_str("; step_reward = -0.1\nS...G\n", "corridor", GridObs::Flat).unwrap();
     let sol = env.solve(0.9, 1e-12).unwrap();
     // V(d steps from G) = step * (1 + g + ... + g^(d-2)) + g^(d-1) * goal.
     let expected = [0.458, 0.62, 0.8, 1.0, 0.0];
@@ -132,7 +143,10 @@ fn value_iteration_on_a_corridor() {
     assert!((sol.start_value - 0.458).abs() < 1e-9);
     assert!(sol.iterations >= 4);
     assert_eq!(sol.render_policy(), "→→→→G\n");
-    assert_eq!(sol.render_values(), "   0.458   0.620   0.800   1.000       G\n");
+    assert_eq!(
+        sol.render_values(),
+        "   0.458   0.620   0.800   1.000       G\n"
+    );
 
     // Undiscounted: V = goal + (d - 1) * step.
     let sol = env.solve(1.0, 1e-12).unwrap();
@@ -146,10 +160,19 @@ fn value_iteration_with_walls_and_slip() {
     assert!(sol.values[0].is_nan(), "walls are NaN");
     assert_eq!(sol.values[18], 0.0);
     assert_eq!(sol.policy[18], None);
-    assert!(sol.start_value > 0.8 && sol.start_value < -0.01 + 0.95, "{}", sol.start_value);
+    assert!(
+        sol.start_value > 0.8 && sol.start_value < -0.01 + 0.95,
+        "{}",
+        sol.start_value
+    );
     // Bellman consistency at every state.
     for c in (0..25).filter(|&c| sol.policy[c].is_some()) {
-        let q = |a| env.transitions(c, a).iter().map(|&(p, n, r, t)| p * (r + if t { 0.0 } else { 0.95 * sol.values[n] })).sum::<f64>();
+        let q = |a| {
+            env.transitions(c, a)
+                .iter()
+                .map(|&(p, n, r, t)| p * (r + if t { 0.0 } else { 0.95 * sol.values[n] }))
+                .sum::<f64>()
+        };
         let best = (0..4).map(q).fold(f64::MIN, f64::max);
         assert!((best - sol.values[c]).abs() < 1e-8);
         assert!((q(sol.policy[c].unwrap()) - best).abs() < 1e-8);
@@ -175,7 +198,10 @@ fn solve_rejects_bad_arguments_and_divergence() {
 fn errors_not_panics() {
     let mut env = room(GridObs::Image);
     env.reset(Some(0));
-    assert!(matches!(env.step(&Action::Discrete(4)), Err(EnvError::InvalidAction { .. })));
+    assert!(matches!(
+        env.step(&Action::Discrete(4)),
+        Err(EnvError::InvalidAction { .. })
+    ));
     assert!(env.set_state(&[0.0]).is_err(), "wall");
     assert!(env.set_state(&[1.5]).is_err());
     assert!(env.set_state(&[-1.0]).is_err());
@@ -183,18 +209,31 @@ fn errors_not_panics() {
     assert!(env.set_state(&[6.0, 1.0]).is_err());
     assert!(env.step_into(&Action::Discrete(0), &mut [0.0; 3]).is_err());
     assert!(room(GridObs::Flat).with_slip(1.2).is_err());
-    assert_eq!(room(GridObs::Flat).with_slip(0.0).unwrap().transitions(12, 0).len(), 1);
+    assert_eq!(
+        room(GridObs::Flat)
+            .with_slip(0.0)
+            .unwrap()
+            .transitions(12, 0)
+            .len(),
+        1
+    );
 }
 
 #[test]
 fn discount_changes_the_cliff_path() {
-    let env = GridWorld::from_str(include_str!("../../maps/cliff.txt"), "cliff", GridObs::Flat).unwrap();
+    let env =
+        GridWorld::from_str(include_str!("../../maps/cliff.txt"), "cliff", GridObs::Flat).unwrap();
     let edge_row = |sol: &Solution| (1..=11).map(|c| sol.policy[3 * 14 + c]).collect::<Vec<_>>();
     let start = 4 * 14 + 1;
     assert_eq!(env.map().start, start);
 
     // Without slip the shortest path along the edge is optimal.
-    let sol = env.clone().with_slip(0.0).unwrap().solve(0.99, 1e-10).unwrap();
+    let sol = env
+        .clone()
+        .with_slip(0.0)
+        .unwrap()
+        .solve(0.99, 1e-10)
+        .unwrap();
     assert_eq!(edge_row(&sol), vec![Some(1); 11]);
     // With slip 0.1, a far-sighted agent leaves the edge row ...
     let sol = env.solve(0.99, 1e-10).unwrap();
@@ -206,4 +245,12 @@ fn discount_changes_the_cliff_path() {
     assert_eq!(sol.policy[start], Some(0));
     // ... and a very myopic one waits for a safe slip instead of stepping up.
     assert_eq!(env.solve(0.8, 1e-10).unwrap().policy[start], Some(3));
+}
+
+#[test]
+fn grid_obs_names() {
+    assert_eq!("Flat".parse::<GridObs>().unwrap(), GridObs::Flat);
+    assert_eq!("image".parse::<GridObs>().unwrap(), GridObs::Image);
+    assert!("pixels".parse::<GridObs>().is_err());
+    assert_eq!(GridObs::Flat.to_string(), "flat");
 }

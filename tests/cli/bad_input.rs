@@ -1,0 +1,76 @@
+use crate::common::{rlab, short_run, TempDir};
+
+fn no_run_dirs(logdir: &std::path::Path) {
+    let n = std::fs::read_dir(logdir).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(n, 0, "a failed run left a directory in {}", logdir.display());
+}
+
+#[test]
+fn bad_run_flags_fail_in_one_line_before_any_directory_is_made() {
+    let tmp = TempDir::new("badrun");
+    let logdir = tmp.path().join("runs");
+    let cases: &[(&[&str], &str)] = &[
+        (&["--gamma", "1.5"], "gamma"),
+        (&["--gamma", "-0.1"], "gamma"),
+        (&["--gamma", "abc"], "--gamma"),
+        (&["--gae-lambda", "2"], "gae_lambda"),
+        (&["--total-steps", "0"], "total_steps"),
+        (&["--algo", "sac"], "sac"),
+        (&["--env", "NoSuchEnv-v0"], "NoSuchEnv-v0"),
+        (&["--set", "ppo.no_such_key=1"], "no_such_key"),
+        (&["--set", "nokey"], "key=value"),
+        (&["--device", "tpu"], "tpu"),
+        (&["--no-such-flag"], "--no-such-flag"),
+        (&["--config", "/nonexistent/c.toml"], "/nonexistent/c.toml"),
+    ];
+    for (args, needle) in cases {
+        rlab(&["run", "-q"]).arg("--logdir").arg(&logdir).args(args).fails_with(needle);
+    }
+    no_run_dirs(&logdir);
+}
+
+#[test]
+fn malformed_toml_names_file_and_line() {
+    let tmp = TempDir::new("badtoml");
+    let cfg = tmp.path().join("bad.toml");
+    std::fs::write(&cfg, "gamma = 0.9\n[ppo\nclip_coef = 0.1\n").unwrap();
+    rlab(&["run", "-q", "--config"]).arg(&cfg).arg("--logdir").arg(tmp.path().join("runs")).fails_with("bad.toml:2");
+    std::fs::write(&cfg, "gama = 0.9\n").unwrap();
+    rlab(&["run", "-q", "--config"]).arg(&cfg).arg("--logdir").arg(tmp.path().join("runs")).fails_with("gama");
+    no_run_dirs(&tmp.path().join("runs"));
+}
+
+#[test]
+fn an_existing_run_dir_is_never_overwritten() {
+    let tmp = TempDir::new("exists");
+    let run = short_run(tmp.path(), "a", 1);
+    let before = std::fs::read(run.join("summary.json")).unwrap();
+    rlab(&["run", "-q", "--total-steps", "256", "--name", "a", "--logdir"]).arg(tmp.path()).fails_with("already exists");
+    assert_eq!(std::fs::read(run.join("summary.json")).unwrap(), before);
+}
+
+#[test]
+fn eval_rejects_missing_and_corrupt_checkpoints() {
+    let tmp = TempDir::new("badeval");
+    rlab(&["eval"]).arg(tmp.path().join("nope")).fails_with("nope");
+    rlab(&["eval"]).arg(tmp.path()).fails_with("not a run directory");
+    let run = short_run(tmp.path(), "a", 2);
+    std::fs::write(run.join("checkpoint.safetensors"), b"not a checkpoint").unwrap();
+    rlab(&["eval"]).arg(&run).fails_with("checkpoint");
+    std::fs::remove_file(run.join("checkpoint.safetensors")).unwrap();
+    rlab(&["eval"]).arg(&run).fails_with("no checkpoint");
+    rlab(&["eval", "--episodes", "0"]).arg(&run).fails_with("--episodes");
+}
+
+trait Args {
+    fn args(self, a: &[&str]) -> Self;
+}
+
+impl Args for crate::common::Rlab {
+    fn args(mut self, a: &[&str]) -> Self {
+        for x in a {
+            self = self.arg(x);
+        }
+        self
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests driving the real `rlab` executable, as a user would.
+
+mod common;
+
+mod bad_input;
+mod returns_cmd;
+mod run_and_eval;
