@@ -28,10 +28,11 @@ pub fn envs(a: EnvsArgs) -> Result<i32> {
             println!("{}", serde_json::to_string_pretty(&rows)?);
         }
         Format::Table => {
-            println!("{:<20} {:<42} {:<12} {:>9}  description", "name", "observation space", "actions", "max steps");
+            let w = infos.iter().map(|i| i.observation_space.describe().chars().count()).max().unwrap_or(0);
+            println!("{:<18} {:<w$} {:<12} {:>9}  description", "name", "observation space", "actions", "max steps");
             for i in &infos {
                 println!(
-                    "{:<20} {:<42} {:<12} {:>9}  {}",
+                    "{:<18} {:<w$} {:<12} {:>9}  {}",
                     i.name,
                     i.observation_space.describe(),
                     i.action_space.describe(),

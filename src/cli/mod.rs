@@ -2,8 +2,10 @@
 
 mod envs;
 mod eval;
+mod play;
 mod returns;
 mod run;
+mod solve;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -29,6 +31,10 @@ enum Command {
     Eval(eval::EvalArgs),
     /// List the registered environments and their spaces.
     Envs(envs::EnvsArgs),
+    /// Step an environment through actions (or play it with the keyboard).
+    Play(play::PlayArgs),
+    /// Exact optimal values and policy of a grid world (value iteration).
+    Solve(solve::SolveArgs),
     /// Discounted returns, advantages and λ-returns of a reward sequence or a rollout CSV.
     Returns(returns::ReturnsArgs),
 }
@@ -45,6 +51,8 @@ pub fn main() -> i32 {
         Command::Eval(a) => eval::eval(a),
         Command::Envs(a) => envs::envs(a),
         Command::Returns(a) => returns::returns(a),
+        Command::Play(a) => play::play(a),
+        Command::Solve(a) => solve::solve(a),
     };
     match result {
         Ok(code) => code,

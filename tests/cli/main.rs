@@ -3,5 +3,6 @@
 mod common;
 
 mod bad_input;
+mod env_cmds;
 mod returns_cmd;
 mod run_and_eval;
