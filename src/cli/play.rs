@@ -75,10 +75,7 @@ struct Printer {
 impl Printer {
     fn reset(&mut self, env: &dyn Env, obs: &[f32]) {
         match self.format {
-            Format::Json => println!(
-                "{}",
-                serde_json::json!({"step": 0, "action": null, "obs": obs, "reward": 0.0, "terminated": false, "truncated": false})
-            ),
+            Format::Json => println!("{}", json_line(0, None, obs, 0.0, false, false)),
             Format::Table => {
                 println!("reset   obs {}", show(obs, env.observation_space()));
                 if self.render {
@@ -90,11 +87,7 @@ impl Printer {
 
     fn step(&mut self, env: &dyn Env, t: usize, action: usize, s: &Step) {
         match self.format {
-            Format::Json => println!(
-                "{}",
-                serde_json::json!({"step": t, "action": action, "obs": s.obs, "reward": s.reward,
-                                   "terminated": s.terminated, "truncated": s.truncated})
-            ),
+            Format::Json => println!("{}", json_line(t, Some(action), &s.obs, s.reward, s.terminated, s.truncated)),
             Format::Table => {
                 let end = match (s.terminated, s.truncated) {
                     (true, _) => "  terminated",
@@ -113,6 +106,19 @@ impl Printer {
             }
         }
     }
+}
+
+/// One JSON Lines record. Written by hand so observations keep their f32 digits
+/// (0.0208394, not the f64 widening 0.0208393856883049).
+fn json_line(step: usize, action: Option<usize>, obs: &[f32], reward: f64, terminated: bool, truncated: bool) -> String {
+    let num = |v: f64| if v.is_finite() { format!("{v}") } else { "null".into() };
+    let obs: Vec<String> = obs.iter().map(|&v| if v.is_finite() { format!("{v}") } else { "null".into() }).collect();
+    let action = action.map_or("null".into(), |a| a.to_string());
+    format!(
+        "{{\"step\":{step},\"action\":{action},\"obs\":[{}],\"reward\":{},\"terminated\":{terminated},\"truncated\":{truncated}}}",
+        obs.join(","),
+        num(reward)
+    )
 }
 
 /// Short observation text: the numbers of small vectors, the agent's cell for one-hot grids.
