@@ -29,11 +29,11 @@ pub fn build_trainer(c: &RunConfig, device: Device) -> Result<Box<dyn Trainer>> 
     })
 }
 
-/// Loads the policy saved in `checkpoint` for the run configured by `c` (on CPU).
-pub fn load_policy(c: &RunConfig, checkpoint: &Path) -> Result<Box<dyn Actor>> {
+/// Loads the policy saved in `checkpoint` for the run configured by `c`.
+pub fn load_policy(c: &RunConfig, checkpoint: &Path, device: Device) -> Result<Box<dyn Actor>> {
     let env = rlab_envs::make(&c.env, &EnvOptions::default())?;
     let obs_dim = env.observation_space().flat_dim();
     Ok(match c.algo {
-        Algo::Ppo => Box::new(PpoPolicy::load(checkpoint, &c.ppo, obs_dim, env.action_space())?),
+        Algo::Ppo => Box::new(PpoPolicy::load(checkpoint, &c.ppo, obs_dim, env.action_space(), device)?),
     })
 }

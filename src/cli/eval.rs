@@ -2,6 +2,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::Args;
+use rlab_agents::DeviceChoice;
 
 use super::Format;
 use crate::{
@@ -22,6 +23,9 @@ pub struct EvalArgs {
     seed: Option<u64>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// auto, cpu or cuda.
+    #[arg(long, default_value = "auto")]
+    device: DeviceChoice,
     /// Show each step as ASCII.
     #[arg(long)]
     render: bool,
@@ -43,7 +47,7 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
     if !checkpoint.is_file() {
         bail!("no checkpoint in {} (missing {CHECKPOINT})", a.run_dir.display());
     }
-    let policy = load_policy(&config, &checkpoint)?;
+    let policy = load_policy(&config, &checkpoint, a.device.resolve()?)?;
     let render = a.render;
     let result = evaluate(policy.as_ref(), &config.env, a.episodes, a.seed.unwrap_or(config.seed), |env, ep, ret| {
         if render {

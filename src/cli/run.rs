@@ -51,6 +51,9 @@ pub struct RunArgs {
     /// Name of the new run directory (default: env__algo__gGAMMA__sSEED__TIME). Must not exist.
     #[arg(long)]
     name: Option<String>,
+    /// Print the resolved config as TOML and exit without training.
+    #[arg(long)]
+    print_config: bool,
     /// No progress output.
     #[arg(long, short)]
     quiet: bool,
@@ -73,6 +76,10 @@ pub fn run(a: RunArgs) -> Result<i32> {
     flag("num_envs", a.num_envs.map(|v| v.to_string()));
     flag("device", a.device.map(|d| quoted(d.to_string())));
     let config = resolve(a.config.as_deref(), &overrides)?;
+    if a.print_config {
+        print!("{}", config.to_toml()?);
+        return Ok(0);
+    }
 
     let stop = Arc::new(AtomicBool::new(false));
     {

@@ -234,17 +234,24 @@ pub struct PpoPolicy {
     _vs: nn::VarStore,
     policy: ActorCritic,
     obs_dim: usize,
+    device: Device,
 }
 
 impl PpoPolicy {
-    pub fn load(path: &Path, config: &PpoConfig, obs_dim: usize, action_space: &Space) -> Result<Self, AgentError> {
-        let mut vs = nn::VarStore::new(Device::Cpu);
+    pub fn load(
+        path: &Path,
+        config: &PpoConfig,
+        obs_dim: usize,
+        action_space: &Space,
+        device: Device,
+    ) -> Result<Self, AgentError> {
+        let mut vs = nn::VarStore::new(device);
         let policy = ActorCritic::new(&vs.root(), obs_dim as i64, discrete_actions(action_space)?, &config.policy);
         vs.load(path).map_err(|e| AgentError::Checkpoint {
             path: path.display().to_string(),
             reason: first_line(&e.to_string()),
         })?;
-        Ok(PpoPolicy { _vs: vs, policy, obs_dim })
+        Ok(PpoPolicy { _vs: vs, policy, obs_dim, device })
     }
 }
 
@@ -254,8 +261,11 @@ fn first_line(s: &str) -> String {
 
 impl Actor for PpoPolicy {
     fn act_deterministic(&self, obs: &[f32]) -> Result<Action, AgentError> {
-        let x = Tensor::from_slice(obs).view([1, self.obs_dim as i64]);
+        let x = Tensor::from_slice(obs).view([1, self.obs_dim as i64]).to(self.device);
         let a = tch::no_grad(|| self.policy.distribution(&x).mode());
         Ok(Action::Discrete(a.int64_value(&[0]) as usize))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,112 @@
+//! PPO rollout bookkeeping on toy envs whose episodes end at known steps.
+
+use rlab_envs::{Action, EnvError, EpisodeStatistics, Space, Step, TimeLimit, VecEnv};
+
+use super::*;
+
+/// Observation = [steps taken in this episode]; terminates after `lengths[k]` steps in its k-th
+/// episode (cycling), unless a time limit cuts it first.
+struct Counter {
+    obs_space: Space,
+    act_space: Space,
+    lengths: Vec<usize>,
+    episode: usize,
+    t: usize,
+}
+
+impl Counter {
+    fn boxed(lengths: &[usize], limit: usize) -> Box<dyn rlab_envs::Env> {
+        let env = Counter {
+            obs_space: Space::Box { low: vec![0.0], high: vec![1000.0], shape: vec![1] },
+            act_space: Space::Discrete { n: 2 },
+            lengths: lengths.to_vec(),
+            episode: 0,
+            t: 0,
+        };
+        Box::new(EpisodeStatistics::new(TimeLimit::new(env, limit)))
+    }
+}
+
+impl rlab_envs::Env for Counter {
+    fn observation_space(&self) -> &Space {
+        &self.obs_space
+    }
+    fn action_space(&self) -> &Space {
+        &self.act_space
+    }
+    fn reset(&mut self, _seed: Option<u64>) -> Vec<f32> {
+        self.t = 0;
+        vec![0.0]
+    }
+    fn step(&mut self, _action: &Action) -> Result<Step, EnvError> {
+        self.t += 1;
+        let terminated = self.t == self.lengths[self.episode % self.lengths.len()];
+        if terminated {
+            self.episode += 1;
+        }
+        Ok(Step { obs: vec![self.t as f32], reward: 1.0, terminated, truncated: false, episode: None })
+    }
+    fn render(&self) -> String {
+        format!("t={}", self.t)
+    }
+    fn name(&self) -> &str {
+        "Counter"
+    }
+}
+
+fn trainer(envs: Vec<Box<dyn rlab_envs::Env>>, num_steps: usize) -> PpoTrainer {
+    let n = envs.len();
+    let config = PpoConfig { num_steps, num_minibatches: 1, ..Default::default() };
+    let common = CommonSettings { gamma: 0.9, gae_lambda: 0.95, seed: 0, total_steps: 10_000, num_envs: n };
+    PpoTrainer::new(config, common, VecEnv::new(envs).unwrap(), Device::Cpu).unwrap()
+}
+
+#[test]
+fn case12_episodes_are_logged_at_the_env_step_where_they_end() {
+    // 4 envs; episodes of 4 then 2 steps end at vector steps 3 and 5 (0-based).
+    let mut t = trainer((0..4).map(|_| Counter::boxed(&[4, 2], 1000)).collect(), 6);
+    let it = t.iterate().unwrap();
+    let steps: Vec<u64> = it.episodes.iter().map(|(s, _)| *s).collect();
+    assert_eq!(steps, vec![16, 16, 16, 16, 24, 24, 24, 24]);
+    let lengths: Vec<usize> = it.episodes.iter().map(|(_, e)| e.length).collect();
+    assert_eq!(lengths, vec![4, 4, 4, 4, 2, 2, 2, 2]);
+    assert_eq!(it.global_step, 24);
+    // Steps never go backwards across iterations either.
+    let next = t.iterate().unwrap();
+    assert!(next.episodes.iter().all(|(s, _)| *s > 24));
+}
+
+#[test]
+fn truncated_steps_bootstrap_from_the_true_final_observation() {
+    // Never terminates; the time limit truncates after 3 steps. The reset observation is [0],
+    // the true final one [3]: the bootstrap value must be V([3]).
+    let mut t = trainer(vec![Counter::boxed(&[usize::MAX], 3), Counter::boxed(&[usize::MAX], 3)], 5);
+    t.collect().unwrap();
+    let v_final = t.values_of(&[3.0], 1).unwrap()[0];
+    let v_reset = t.values_of(&[0.0], 1).unwrap()[0];
+    assert_ne!(v_final, v_reset);
+    let b = &t.buffer;
+    for k in 0..b.len() {
+        let t_step = k / b.num_envs;
+        if t_step == 2 {
+            assert!(b.truncated[k] && !b.terminated[k]);
+            assert_eq!(b.next_values[k], v_final, "row {k}");
+        } else {
+            assert!(!b.truncated[k]);
+            assert_eq!(b.next_values[k], 0.0);
+        }
+    }
+    // The observation stored for the step after the truncation is the reset one.
+    assert_eq!(b.obs[3 * b.num_envs * b.obs_dim], 0.0);
+}
+
+#[test]
+fn configuration_errors_are_reported_not_panics() {
+    let envs = VecEnv::new(vec![Counter::boxed(&[3], 10)]).unwrap();
+    let common = CommonSettings { gamma: 1.5, gae_lambda: 0.95, seed: 0, total_steps: 100, num_envs: 1 };
+    assert!(PpoTrainer::new(PpoConfig::default(), common.clone(), envs, Device::Cpu).is_err());
+    let envs = VecEnv::new(vec![Counter::boxed(&[3], 10)]).unwrap();
+    let config = PpoConfig { num_minibatches: 1000, ..Default::default() };
+    let common = CommonSettings { gamma: 0.9, ..common };
+    assert!(PpoTrainer::new(config, common, envs, Device::Cpu).is_err());
+}
