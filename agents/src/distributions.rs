@@ -44,6 +44,7 @@ mod tests {
 
     #[test]
     fn mode_is_argmax_and_samples_follow_probabilities() {
+        let _rng = crate::torch_rng_lock();
         tch::manual_seed(0);
         let logits = Tensor::from_slice(&[0.0f32, 3.0]).view([1, 2]).repeat([2000, 1]);
         let d = Categorical::from_logits(&logits);

@@ -10,6 +10,7 @@ pub mod distributions;
 pub mod error;
 pub mod nn;
 pub mod normalize;
+pub mod optim;
 pub mod policy;
 pub mod ppo;
 pub mod returns;
@@ -19,3 +20,11 @@ pub use device::DeviceChoice;
 pub use error::AgentError;
 pub use trainer::{Actor, CommonSettings, Iteration, Trainer};
 pub use tch;
+
+/// libtorch's random generator is global: tests that seed it take this lock so parallel tests
+/// do not draw from each other's sequence.
+#[cfg(test)]
+pub(crate) fn torch_rng_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -63,6 +63,7 @@ fn trainer(envs: Vec<Box<dyn rlab_envs::Env>>, num_steps: usize) -> PpoTrainer {
 
 #[test]
 fn case12_episodes_are_logged_at_the_env_step_where_they_end() {
+    let _rng = crate::torch_rng_lock();
     // 4 envs; episodes of 4 then 2 steps end at vector steps 3 and 5 (0-based).
     let mut t = trainer((0..4).map(|_| Counter::boxed(&[4, 2], 1000)).collect(), 6);
     let it = t.iterate().unwrap();
@@ -78,19 +79,20 @@ fn case12_episodes_are_logged_at_the_env_step_where_they_end() {
 
 #[test]
 fn truncated_steps_bootstrap_from_the_true_final_observation() {
+    let _rng = crate::torch_rng_lock();
     // Never terminates; the time limit truncates after 3 steps. The reset observation is [0],
     // the true final one [3]: the bootstrap value must be V([3]).
     let mut t = trainer(vec![Counter::boxed(&[usize::MAX], 3), Counter::boxed(&[usize::MAX], 3)], 5);
     t.collect().unwrap();
     let v_final = t.values_of(&[3.0], 1).unwrap()[0];
     let v_reset = t.values_of(&[0.0], 1).unwrap()[0];
-    assert_ne!(v_final, v_reset);
+    assert!((v_final - v_reset).abs() > 1e-4);
     let b = &t.buffer;
     for k in 0..b.len() {
         let t_step = k / b.num_envs;
         if t_step == 2 {
             assert!(b.truncated[k] && !b.terminated[k]);
-            assert_eq!(b.next_values[k], v_final, "row {k}");
+            assert!((b.next_values[k] - v_final).abs() < 1e-6, "row {k}: {} vs {v_final}", b.next_values[k]);
         } else {
             assert!(!b.truncated[k]);
             assert_eq!(b.next_values[k], 0.0);
@@ -102,6 +104,7 @@ fn truncated_steps_bootstrap_from_the_true_final_observation() {
 
 #[test]
 fn configuration_errors_are_reported_not_panics() {
+    let _rng = crate::torch_rng_lock();
     let envs = VecEnv::new(vec![Counter::boxed(&[3], 10)]).unwrap();
     let common = CommonSettings { gamma: 1.5, gae_lambda: 0.95, seed: 0, total_steps: 100, num_envs: 1 };
     assert!(PpoTrainer::new(PpoConfig::default(), common.clone(), envs, Device::Cpu).is_err());
