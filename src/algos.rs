@@ -4,7 +4,9 @@ use std::path::Path;
 
 use anyhow::Result;
 use rlab_agents::{
-    ppo::{PpoPolicy, PpoTrainer},
+    dqn::{DqnTrainer, QAgent},
+    onpolicy::{ActorCriticAgent, OnPolicySettings, OnPolicyTrainer},
+    reinforce::ReinforceTrainer,
     Actor, CommonSettings, Trainer,
 };
 use rlab_envs::{EnvOptions, VecEnv};
@@ -19,21 +21,30 @@ pub fn common_settings(c: &RunConfig) -> CommonSettings {
         seed: c.seed,
         total_steps: c.total_steps,
         num_envs: c.num_envs,
+        normalize_obs: c.normalize_obs,
+        scale_rewards: c.scale_rewards,
     }
 }
 
 pub fn build_trainer(c: &RunConfig, device: Device) -> Result<Box<dyn Trainer>> {
     let envs = VecEnv::make(&c.env, c.num_envs, &EnvOptions::default())?;
+    let common = common_settings(c);
     Ok(match c.algo {
-        Algo::Ppo => Box::new(PpoTrainer::new(c.ppo.clone(), common_settings(c), envs, device)?),
+        Algo::Ppo => Box::new(OnPolicyTrainer::new(OnPolicySettings::from(&c.ppo()), &c.policy, common, envs, device)?),
+        Algo::A2c => Box::new(OnPolicyTrainer::new(OnPolicySettings::from(&c.a2c()), &c.policy, common, envs, device)?),
+        Algo::Dqn => Box::new(DqnTrainer::new(c.dqn(), &c.policy, common, envs, device)?),
+        Algo::Reinforce => Box::new(ReinforceTrainer::new(c.reinforce(), &c.policy, common, envs, device)?),
     })
 }
 
 /// Loads the policy saved in `checkpoint` for the run configured by `c`.
 pub fn load_policy(c: &RunConfig, checkpoint: &Path, device: Device) -> Result<Box<dyn Actor>> {
     let env = rlab_envs::make(&c.env, &EnvOptions::default())?;
-    let obs_dim = env.observation_space().flat_dim();
+    let (obs, act) = (env.observation_space(), env.action_space());
     Ok(match c.algo {
-        Algo::Ppo => Box::new(PpoPolicy::load(checkpoint, &c.ppo, obs_dim, env.action_space(), device)?),
+        Algo::Ppo | Algo::A2c | Algo::Reinforce => {
+            Box::new(ActorCriticAgent::load(checkpoint, &c.policy, obs, act, c.normalize_obs, device)?)
+        }
+        Algo::Dqn => Box::new(QAgent::load(checkpoint, &c.policy, obs, act, c.normalize_obs, device)?),
     })
 }

@@ -4,7 +4,14 @@
 use std::path::Path;
 
 use anyhow::{anyhow, bail, Context, Result};
-use rlab_agents::{ppo::PpoConfig, DeviceChoice};
+use rlab_agents::{
+    dqn::DqnConfig,
+    nn::Activation,
+    onpolicy::{A2cConfig, PpoConfig},
+    policy::{PolicyConfig, PolicyKind},
+    reinforce::ReinforceConfig,
+    DeviceChoice,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,26 +19,40 @@ use serde::{Deserialize, Serialize};
 pub enum Algo {
     #[default]
     Ppo,
+    A2c,
+    Dqn,
+    Reinforce,
 }
 
 impl Algo {
+    pub const ALL: [Algo; 4] = [Algo::Ppo, Algo::A2c, Algo::Dqn, Algo::Reinforce];
+
     pub fn name(self) -> &'static str {
         match self {
             Algo::Ppo => "ppo",
+            Algo::A2c => "a2c",
+            Algo::Dqn => "dqn",
+            Algo::Reinforce => "reinforce",
         }
+    }
+
+    pub fn parse(s: &str) -> Result<Algo> {
+        Algo::ALL.into_iter().find(|a| a.name() == s).ok_or_else(|| {
+            anyhow!("unknown algo '{s}' (expected one of: {})", Algo::ALL.map(|a| a.name()).join(", "))
+        })
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RunConfig {
-    /// Registered environment name (see `rlab envs`).
+    /// Registered environment name (see `rlab envs`) or a grid map file (.txt).
     pub env: String,
-    /// Algorithm: ppo.
+    /// Algorithm: ppo, a2c, dqn or reinforce.
     pub algo: Algo,
     /// Discount rate γ in [0, 1].
     pub gamma: f64,
-    /// GAE λ in [0, 1].
+    /// GAE λ in [0, 1] (ppo, a2c).
     pub gae_lambda: f64,
     /// Seeds libtorch and the envs (sub-env i gets seed + i).
     pub seed: u64,
@@ -47,14 +68,34 @@ pub struct RunConfig {
     pub eval_episodes: usize,
     /// Save a checkpoint every this many iterations (the last one is always saved).
     pub checkpoint_every: usize,
-    pub ppo: PpoConfig,
+    /// Normalise observations with running statistics (saved in the checkpoint, frozen at evaluation).
+    pub normalize_obs: bool,
+    /// Divide rewards by the running std of the return discounted with this run's gamma.
+    pub scale_rewards: bool,
+    /// Network: kind (mlp, cnn, lstm), sizes, activation.
+    pub policy: PolicyConfig,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ppo: Option<PpoConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub a2c: Option<A2cConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dqn: Option<DqnConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reinforce: Option<ReinforceConfig>,
 }
 
 impl Default for RunConfig {
     fn default() -> Self {
-        RunConfig {
+        RunConfig::defaults_for(Algo::Ppo)
+    }
+}
+
+impl RunConfig {
+    /// Defaults of each algorithm's reference (CleanRL PPO; SB3/RL Zoo A2C and DQN).
+    pub fn defaults_for(algo: Algo) -> Self {
+        let base = RunConfig {
             env: "CartPole-v1".into(),
-            algo: Algo::Ppo,
+            algo,
             gamma: 0.99,
             gae_lambda: 0.95,
             seed: 1,
@@ -64,12 +105,30 @@ impl Default for RunConfig {
             threads: 1,
             eval_episodes: 20,
             checkpoint_every: 100,
-            ppo: PpoConfig::default(),
+            normalize_obs: false,
+            scale_rewards: false,
+            policy: PolicyConfig::default(),
+            ppo: None,
+            a2c: None,
+            dqn: None,
+            reinforce: None,
+        };
+        match algo {
+            Algo::Ppo => RunConfig { ppo: Some(PpoConfig::default()), ..base },
+            Algo::A2c => RunConfig { gae_lambda: 1.0, num_envs: 8, a2c: Some(A2cConfig::default()), ..base },
+            Algo::Reinforce => RunConfig { gae_lambda: 1.0, num_envs: 8, reinforce: Some(ReinforceConfig::default()), ..base },
+            Algo::Dqn => RunConfig {
+                gae_lambda: 1.0,
+                num_envs: 1,
+                total_steps: 50_000,
+                checkpoint_every: 20,
+                policy: PolicyConfig { hidden_sizes: vec![256, 256], activation: Activation::Relu, ..PolicyConfig::default() },
+                dqn: Some(DqnConfig::default()),
+                ..base
+            },
         }
     }
-}
 
-impl RunConfig {
     pub fn validate(&self) -> Result<()> {
         for (name, v) in [("gamma", self.gamma), ("gae_lambda", self.gae_lambda)] {
             if !(0.0..=1.0).contains(&v) {
@@ -82,14 +141,34 @@ impl RunConfig {
         if self.num_envs == 0 {
             bail!("num_envs must be at least 1");
         }
+        if self.num_envs > 4096 {
+            bail!("num_envs must be at most 4096, got {}", self.num_envs);
+        }
         if self.threads == 0 {
             bail!("threads must be at least 1");
         }
         if self.checkpoint_every == 0 {
             bail!("checkpoint_every must be at least 1");
         }
-        self.ppo.validate(self.num_envs).map_err(|e| anyhow!("{e}"))?;
+        self.policy.validate().map_err(|e| anyhow!("{e}"))?;
+        let algo = self.algo.name();
+        if matches!(self.algo, Algo::Dqn | Algo::Reinforce) && self.policy.kind == PolicyKind::Lstm {
+            bail!("{algo} does not support --policy lstm; use --policy mlp or cnn, or --algo ppo/a2c with lstm");
+        }
         Ok(())
+    }
+
+    pub fn ppo(&self) -> PpoConfig {
+        self.ppo.clone().unwrap_or_default()
+    }
+    pub fn a2c(&self) -> A2cConfig {
+        self.a2c.clone().unwrap_or_default()
+    }
+    pub fn dqn(&self) -> DqnConfig {
+        self.dqn.clone().unwrap_or_default()
+    }
+    pub fn reinforce(&self) -> ReinforceConfig {
+        self.reinforce.clone().unwrap_or_default()
     }
 
     pub fn to_toml(&self) -> Result<String> {
@@ -105,15 +184,23 @@ impl RunConfig {
 }
 
 /// Builds a config from its layers: defaults, then an optional TOML file, then `key=value` overrides.
+/// The algorithm is read from the layers first, so that its own defaults sit underneath.
 pub fn resolve(file: Option<&Path>, overrides: &[(String, String)]) -> Result<RunConfig> {
-    let mut value = toml::Value::try_from(RunConfig::default()).context("cannot encode defaults")?;
+    let mut user = toml::Value::Table(Default::default());
     if let Some(path) = file {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config {}", path.display()))?;
-        merge(&mut value, parse_toml(&text, path)?);
+        merge(&mut user, parse_toml(&text, path)?);
     }
     for (key, raw) in overrides {
-        set_key(&mut value, key, raw)?;
+        set_key(&mut user, key, raw)?;
     }
+    let algo = match user.get("algo") {
+        None => Algo::Ppo,
+        Some(toml::Value::String(s)) => Algo::parse(s)?,
+        Some(other) => bail!("config: algo must be a string, got {other}"),
+    };
+    let mut value = toml::Value::try_from(RunConfig::defaults_for(algo)).context("cannot encode defaults")?;
+    merge(&mut value, user);
     let config = from_value(value)?;
     config.validate()?;
     Ok(config)
@@ -210,7 +297,7 @@ mod tests {
         let file = dir.join("c.toml");
         std::fs::write(&file, "gamma = 0.9\nseed = 7\n[ppo]\nclip_coef = 0.3\n").unwrap();
         let c = resolve(Some(&file), &[("gamma".into(), "0.95".into())]).unwrap();
-        assert_eq!((c.gamma, c.seed, c.ppo.clip_coef, c.ppo.num_steps), (0.95, 7, 0.3, 128));
+        assert_eq!((c.gamma, c.seed, c.ppo().clip_coef, c.ppo().num_steps), (0.95, 7, 0.3, 128));
         std::fs::write(&file, "gamma = 0.9\nseed = = 7\n").unwrap();
         let err = resolve(Some(&file), &[]).unwrap_err().to_string();
         assert!(err.contains(":2:") && err.contains("malformed TOML") && !err.contains('\n'), "{err}");
@@ -224,6 +311,20 @@ mod tests {
             assert!(!err.contains('\n'), "{err}");
         }
         assert!(set(&[("ppo.nope", "1")]).unwrap_err().to_string().contains("nope"));
-        assert_eq!(set(&[("ppo.policy.hidden_sizes", "[32]")]).unwrap().ppo.policy.hidden_sizes, vec![32]);
+        assert_eq!(set(&[("policy.hidden_sizes", "[32]")]).unwrap().policy.hidden_sizes, vec![32]);
+        assert!(set(&[("algo", "sac")]).unwrap_err().to_string().contains("ppo, a2c, dqn, reinforce"));
+        let lstm_dqn = set(&[("algo", "dqn"), ("policy.kind", "lstm")]).unwrap_err().to_string();
+        assert!(lstm_dqn.contains("dqn does not support --policy lstm"), "{lstm_dqn}");
+    }
+
+    #[test]
+    fn each_algorithm_brings_its_own_defaults() {
+        let a2c = set(&[("algo", "a2c")]).unwrap();
+        assert_eq!((a2c.gae_lambda, a2c.num_envs, a2c.a2c().num_steps), (1.0, 8, 5));
+        assert!(a2c.ppo.is_none());
+        let dqn = set(&[("algo", "dqn"), ("policy.kind", "mlp")]).unwrap();
+        assert_eq!((dqn.total_steps, dqn.policy.hidden_sizes.clone()), (50_000, vec![256, 256]));
+        let text = dqn.to_toml().unwrap();
+        assert!(text.contains("[dqn]") && !text.contains("[ppo]"), "{text}");
     }
 }

@@ -19,7 +19,7 @@ pub const EVAL_SEED_OFFSET: u64 = 1_000_000;
 /// Runs `episodes` episodes with the policy's deterministic action; episode k is reset with
 /// `seed + EVAL_SEED_OFFSET + k`. `on_step` sees each step (for rendering).
 pub fn evaluate(
-    actor: &dyn Actor,
+    actor: &mut dyn Actor,
     env_name: &str,
     episodes: usize,
     seed: u64,
@@ -29,6 +29,7 @@ pub fn evaluate(
     let mut returns = Vec::with_capacity(episodes);
     for k in 0..episodes {
         let mut obs = env.reset(Some(seed + EVAL_SEED_OFFSET + k as u64));
+        actor.begin_episode();
         let mut total = 0.0;
         loop {
             let step = env.step(&actor.act_deterministic(&obs)?)?;

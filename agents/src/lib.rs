@@ -7,18 +7,21 @@
 
 pub mod device;
 pub mod distributions;
+pub mod dqn;
 pub mod error;
 pub mod nn;
 pub mod normalize;
 pub mod optim;
 pub mod policy;
-pub mod ppo;
+pub mod reinforce;
+pub mod checkpoint;
+pub mod onpolicy;
 pub mod returns;
 pub mod trainer;
 
 pub use device::DeviceChoice;
 pub use error::AgentError;
-pub use trainer::{Actor, CommonSettings, Iteration, Trainer};
+pub use trainer::{Actor, CommonSettings, Iteration, Trainer, TrainerState};
 pub use tch;
 
 /// libtorch's random generator is global: tests that seed it take this lock so parallel tests

@@ -72,6 +72,31 @@ impl RunningMeanStd {
     }
 }
 
+/// Observation normalisation with running statistics (Gymnasium's NormalizeObservation):
+/// training updates the statistics, evaluation only applies them (they are saved in the checkpoint).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObsNormalizer {
+    pub stats: RunningMeanStd,
+    pub clip: f64,
+    pub eps: f64,
+}
+
+impl ObsNormalizer {
+    pub fn new(dim: usize) -> Self {
+        ObsNormalizer { stats: RunningMeanStd::new(dim), clip: 10.0, eps: 1e-8 }
+    }
+
+    /// Adds a batch of observations (rows of `dim`) to the statistics.
+    pub fn update(&mut self, batch: &[f32]) {
+        let wide: Vec<f64> = batch.iter().map(|&v| f64::from(v)).collect();
+        self.stats.update(&wide);
+    }
+
+    pub fn normalize(&self, x: &mut [f32]) {
+        self.stats.normalize(x, self.eps, self.clip);
+    }
+}
+
 /// Scales rewards by the running standard deviation of the discounted return, per env.
 /// The discount must be the run's γ (a fixed 0.99 would mis-scale every other γ of a sweep).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

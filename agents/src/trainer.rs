@@ -1,10 +1,12 @@
-//! What the run loop needs from any algorithm: iterate, report, save, act.
+//! What the run loop needs from any algorithm: iterate, report, save, resume — and, for
+//! evaluation, an `Actor` that picks actions.
 
 use std::path::Path;
 
 use rlab_envs::{Action, EpisodeStats};
+use serde::{Deserialize, Serialize};
 
-use crate::AgentError;
+use crate::{normalize::RewardScaler, AgentError};
 
 /// The result of one iteration (a rollout plus its update).
 #[derive(Clone, Debug, Default)]
@@ -17,20 +19,35 @@ pub struct Iteration {
     pub scalars: Vec<(&'static str, f64)>,
 }
 
-/// Acts in one environment from one observation.
+/// Acts in one environment, one observation at a time.
 pub trait Actor {
+    /// Called before the first observation of each episode (recurrent policies reset their state).
+    fn begin_episode(&mut self);
     /// The action the policy considers best (no exploration): used for evaluation.
-    fn act_deterministic(&self, obs: &[f32]) -> Result<Action, AgentError>;
+    fn act_deterministic(&mut self, obs: &[f32]) -> Result<Action, AgentError>;
 }
 
-pub trait Trainer: Actor {
-    /// Collects one rollout and updates the policy on it.
+/// Counters a resumed run continues from (saved as JSON next to the checkpoint).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrainerState {
+    pub global_step: u64,
+    pub iteration: usize,
+    pub reward_scaler: Option<RewardScaler>,
+}
+
+pub trait Trainer {
+    /// Collects experience and updates the model once.
     fn iterate(&mut self) -> Result<Iteration, AgentError>;
     fn global_step(&self) -> u64;
     /// True once the configured number of env steps has been taken.
     fn finished(&self) -> bool;
-    /// Writes the model weights as safetensors to exactly `path`.
-    fn save(&self, path: &Path) -> Result<(), AgentError>;
+    /// Writes the weights (and normalisation statistics) as safetensors to exactly `path`.
+    fn save_weights(&self, path: &Path) -> Result<(), AgentError>;
+    /// Writes the optimiser state as safetensors to exactly `path`.
+    fn save_optimizer(&self, path: &Path) -> Result<(), AgentError>;
+    fn state(&self) -> TrainerState;
+    /// Continues a stopped run from what `save_weights`, `save_optimizer` and `state` wrote.
+    fn restore(&mut self, weights: &Path, optimizer: &Path, state: &TrainerState) -> Result<(), AgentError>;
 }
 
 /// Settings every algorithm shares (the top level of a run's config).
@@ -41,4 +58,20 @@ pub struct CommonSettings {
     pub seed: u64,
     pub total_steps: u64,
     pub num_envs: usize,
+    /// Normalise observations with running statistics (saved in the checkpoint).
+    pub normalize_obs: bool,
+    /// Divide rewards by the running std of the γ-discounted return.
+    pub scale_rewards: bool,
+}
+
+/// Loads weights into a `VarStore`, naming the file in errors.
+pub(crate) fn load_weights(vs: &mut tch::nn::VarStore, path: &Path) -> Result<(), AgentError> {
+    vs.load(path).map_err(|e| AgentError::Checkpoint {
+        path: path.display().to_string(),
+        reason: e.to_string().lines().next().unwrap_or("unreadable").to_string(),
+    })
+}
+
+pub(crate) fn save_weights(vs: &tch::nn::VarStore, path: &Path) -> Result<(), AgentError> {
+    vs.save(path).map_err(|e| AgentError::Checkpoint { path: path.display().to_string(), reason: e.to_string() })
 }

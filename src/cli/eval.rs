@@ -47,9 +47,9 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
     if !checkpoint.is_file() {
         bail!("no checkpoint in {} (missing {CHECKPOINT})", a.run_dir.display());
     }
-    let policy = load_policy(&config, &checkpoint, a.device.resolve()?)?;
+    let mut policy = load_policy(&config, &checkpoint, a.device.resolve()?)?;
     let render = a.render;
-    let result = evaluate(policy.as_ref(), &config.env, a.episodes, a.seed.unwrap_or(config.seed), |env, ep, ret| {
+    let result = evaluate(policy.as_mut(), &config.env, a.episodes, a.seed.unwrap_or(config.seed), |env, ep, ret| {
         if render {
             println!("episode {ep}  return {ret}\n{}", env.render());
         }

@@ -12,7 +12,7 @@ use rlab_agents::DeviceChoice;
 
 use crate::{
     config::{parse_assignment, resolve},
-    run::{run as run_training, RunOptions},
+    run::{resume, run as run_training, RunOptions},
 };
 
 #[derive(Args)]
@@ -23,9 +23,18 @@ pub struct RunArgs {
     /// Environment name (see `rlab envs`).
     #[arg(long)]
     env: Option<String>,
-    /// Algorithm: ppo.
+    /// Algorithm: ppo, a2c, dqn or reinforce.
     #[arg(long)]
     algo: Option<String>,
+    /// Network: mlp, cnn (image observations) or lstm (recurrent; ppo and a2c).
+    #[arg(long)]
+    policy: Option<String>,
+    /// Hidden activation: tanh or relu.
+    #[arg(long)]
+    activation: Option<String>,
+    /// Continue a stopped run in RUN_DIR (its own config; no other config flags).
+    #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["config", "env", "algo", "policy", "activation", "gamma", "gae_lambda", "seed", "total_steps", "num_envs", "device", "set", "name", "print_config"])]
+    resume: Option<PathBuf>,
     /// Discount rate γ in [0, 1].
     #[arg(long, allow_hyphen_values = true)]
     gamma: Option<f64>,
@@ -69,14 +78,17 @@ pub fn run(a: RunArgs) -> Result<i32> {
     let quoted = |s: String| format!("{:?}", s);
     flag("env", a.env.map(quoted));
     flag("algo", a.algo.map(quoted));
+    flag("policy.kind", a.policy.map(quoted));
+    flag("policy.activation", a.activation.map(quoted));
     flag("gamma", a.gamma.map(|v| format!("{v:?}")));
     flag("gae_lambda", a.gae_lambda.map(|v| format!("{v:?}")));
     flag("seed", a.seed.map(|v| v.to_string()));
     flag("total_steps", a.total_steps.map(|v| v.to_string()));
     flag("num_envs", a.num_envs.map(|v| v.to_string()));
     flag("device", a.device.map(|d| quoted(d.to_string())));
-    let config = resolve(a.config.as_deref(), &overrides)?;
-    if a.print_config {
+    let resume_dir = a.resume.clone();
+    let config = if resume_dir.is_some() { None } else { Some(resolve(a.config.as_deref(), &overrides)?) };
+    if let (true, Some(config)) = (a.print_config, &config) {
         print!("{}", config.to_toml()?);
         return Ok(0);
     }
@@ -92,14 +104,17 @@ pub fn run(a: RunArgs) -> Result<i32> {
             eprintln!("\nstopping after this iteration (Ctrl-C again to quit at once)");
         });
     }
-    let options = RunOptions { logdir: a.logdir, name: a.name, quiet: a.quiet };
-    let out = run_training(&config, &options, &stop)?;
+    let out = match (resume_dir, config) {
+        (Some(dir), _) => resume(&dir, a.quiet, &stop)?,
+        (None, Some(config)) => run_training(&config, &RunOptions { logdir: a.logdir, name: a.name, quiet: a.quiet }, &stop)?,
+        (None, None) => unreachable!("a config is resolved whenever --resume is absent"),
+    };
     let s = &out.summary;
     let fmt = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.1}"));
     println!("run directory: {}", out.dir.display());
     println!(
-        "{} {} gamma={} seed={}: {} env steps in {:.1} s ({:.0} steps/s), {} episodes",
-        s.algo, s.env, s.gamma, s.seed, s.env_steps, s.wall_seconds, s.steps_per_second, s.training_episodes
+        "{} ({}) {} gamma={} seed={}: {} env steps in {:.1} s ({:.0} steps/s), {} episodes",
+        s.algo, s.policy, s.env, s.gamma, s.seed, s.env_steps, s.wall_seconds, s.steps_per_second, s.training_episodes
     );
     println!(
         "mean return of the last 100 training episodes: {}; deterministic evaluation over {} episodes: {} ± {}",

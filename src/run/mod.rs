@@ -1,5 +1,6 @@
 //! `rlab run`: the loop around an algorithm. The algorithm iterates and returns metrics; this
-//! loop logs them (TensorBoard), shows progress, saves checkpoints and the summary, and evaluates.
+//! loop logs them (TensorBoard), shows progress, saves checkpoints and the summary, evaluates,
+//! and resumes stopped runs.
 
 mod progress;
 pub mod run_dir;
@@ -12,14 +13,15 @@ use std::{
     time::Instant,
 };
 
-use anyhow::{Context, Result};
-use rlab_agents::Trainer;
+use anyhow::{bail, Context, Result};
+use rlab_agents::{Trainer, TrainerState};
 use rlab_tensorboard::EventWriter;
+use serde::{Deserialize, Serialize};
 
 pub use summary::Summary;
 
 use crate::{
-    algos::build_trainer,
+    algos::{build_trainer, load_policy},
     config::RunConfig,
     eval::{evaluate, mean_std},
 };
@@ -27,6 +29,8 @@ use progress::Progress;
 use run_dir::{create_run_dir, timestamp, write_atomic, write_text_atomic};
 
 pub const CHECKPOINT: &str = "checkpoint.safetensors";
+pub const OPTIMIZER: &str = "optimizer.safetensors";
+pub const RUN_STATE: &str = "run_state.json";
 pub const CONFIG: &str = "config.toml";
 pub const SUMMARY: &str = "summary.json";
 /// Training episodes averaged for `final_mean_return`.
@@ -44,24 +48,74 @@ pub struct RunOutcome {
     pub summary: Summary,
 }
 
+/// What a resumed run needs besides the trainer's own state.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct RunState {
+    trainer: TrainerState,
+    recent_returns: VecDeque<f64>,
+    training_episodes: usize,
+    wall_seconds: f64,
+}
+
+/// Starts a new run in a new directory.
 pub fn run(config: &RunConfig, options: &RunOptions, stop: &AtomicBool) -> Result<RunOutcome> {
     config.validate()?;
     // Everything that can fail on bad input is checked before a directory is made.
     let device = config.device.resolve()?;
     tch::set_num_threads(config.threads as i32);
-    let mut trainer = build_trainer(config, device)?;
+    let trainer = build_trainer(config, device)?;
 
-    let auto_name = format!("{}__{}__g{}__s{}__{}", config.env, config.algo.name(), config.gamma, config.seed, timestamp());
+    let auto_name = format!("{}__{}__g{}__s{}__{}", env_label(&config.env), config.algo.name(), config.gamma, config.seed, timestamp());
     let dir = create_run_dir(&options.logdir, options.name.as_deref(), &auto_name)?;
     let config_text = config.to_toml()?;
     write_text_atomic(&dir.join(CONFIG), &config_text)?;
     let mut tb = EventWriter::create(&dir)?;
     tb.add_text("config", &format!("```toml\n{config_text}```"), 0)?;
+    train(trainer, config, dir, tb, RunState::default(), options.quiet, stop)
+}
 
+/// Continues a stopped run in its own directory: same config, weights and optimiser state
+/// restored, logged steps carrying on from where they stopped (in a new event file).
+pub fn resume(run_dir: &Path, quiet: bool, stop: &AtomicBool) -> Result<RunOutcome> {
+    let config = RunConfig::from_file(&run_dir.join(CONFIG))
+        .with_context(|| format!("{} is not a resumable run directory", run_dir.display()))?;
+    config.validate()?;
+    let state_text = std::fs::read_to_string(run_dir.join(RUN_STATE))
+        .with_context(|| format!("cannot resume {}: no {RUN_STATE} (was it made by this version?)", run_dir.display()))?;
+    let state: RunState =
+        serde_json::from_str(&state_text).with_context(|| format!("{}: malformed", run_dir.join(RUN_STATE).display()))?;
+    let device = config.device.resolve()?;
+    tch::set_num_threads(config.threads as i32);
+    let mut trainer = build_trainer(&config, device)?;
+    if trainer_finished_at(&config, &state) {
+        bail!("{} already finished its {} steps", run_dir.display(), config.total_steps);
+    }
+    trainer.restore(&run_dir.join(CHECKPOINT), &run_dir.join(OPTIMIZER), &state.trainer)?;
+    let tb = EventWriter::create(run_dir)?;
+    train(trainer, &config, run_dir.to_path_buf(), tb, state, quiet, stop)
+}
+
+fn trainer_finished_at(config: &RunConfig, state: &RunState) -> bool {
+    state.trainer.global_step >= config.total_steps
+}
+
+/// Env names may be map paths: keep the file stem for directory names.
+fn env_label(env: &str) -> String {
+    Path::new(env).file_stem().and_then(|s| s.to_str()).unwrap_or(env).to_string()
+}
+
+fn train(
+    mut trainer: Box<dyn Trainer>,
+    config: &RunConfig,
+    dir: PathBuf,
+    mut tb: EventWriter,
+    mut state: RunState,
+    quiet: bool,
+    stop: &AtomicBool,
+) -> Result<RunOutcome> {
     let started = Instant::now();
-    let mut progress = Progress::new(config.total_steps, options.quiet);
-    let mut recent: VecDeque<f64> = VecDeque::with_capacity(RECENT_EPISODES);
-    let mut episodes = 0usize;
+    let start_step = trainer.global_step();
+    let mut progress = Progress::new(config.total_steps, quiet);
     let mut iterations = 0usize;
     let mut interrupted = false;
 
@@ -76,30 +130,33 @@ pub fn run(config: &RunConfig, options: &RunOptions, stop: &AtomicBool) -> Resul
         for (at, ep) in &it.episodes {
             tb.add_scalar("charts/episodic_return", ep.r#return, *at as i64)?;
             tb.add_scalar("charts/episodic_length", ep.length as f64, *at as i64)?;
-            if recent.len() == RECENT_EPISODES {
-                recent.pop_front();
+            if state.recent_returns.len() == RECENT_EPISODES {
+                state.recent_returns.pop_front();
             }
-            recent.push_back(ep.r#return);
+            state.recent_returns.push_back(ep.r#return);
         }
-        episodes += it.episodes.len();
+        state.training_episodes += it.episodes.len();
         for (tag, value) in &it.scalars {
             tb.add_scalar(tag, *value, step)?;
         }
-        let sps = it.global_step as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        let sps = (it.global_step - start_step) as f64 / started.elapsed().as_secs_f64().max(1e-9);
         tb.add_scalar("charts/SPS", sps, step)?;
-        progress.update(it.global_step, sps, mean(&recent));
+        progress.update(it.global_step, sps, mean(&state.recent_returns));
         if iterations % config.checkpoint_every == 0 {
-            save_checkpoint(trainer.as_ref(), &dir)?;
+            save(trainer.as_ref(), &dir, &state, started.elapsed().as_secs_f64())?;
             tb.flush()?;
         }
     }
     progress.finish();
-    let wall_seconds = started.elapsed().as_secs_f64();
-    save_checkpoint(trainer.as_ref(), &dir)?;
+    let wall_seconds = state.wall_seconds + started.elapsed().as_secs_f64();
+    save(trainer.as_ref(), &dir, &state, started.elapsed().as_secs_f64())?;
     tb.flush()?;
 
+    let device = config.device.resolve()?;
     let eval = if config.eval_episodes > 0 && !interrupted {
-        let e = evaluate(trainer.as_ref(), &config.env, config.eval_episodes, config.seed, |_, _, _| {})?;
+        // Evaluate what was saved, exactly as `rlab eval` would load it.
+        let mut policy = load_policy(config, &dir.join(CHECKPOINT), device)?;
+        let e = evaluate(policy.as_mut(), &config.env, config.eval_episodes, config.seed, |_, _, _| {})?;
         tb.add_scalar("eval/mean_return", e.mean_return, trainer.global_step() as i64)?;
         Some(e)
     } else {
@@ -112,6 +169,7 @@ pub fn run(config: &RunConfig, options: &RunOptions, stop: &AtomicBool) -> Resul
         rlab_version: env!("CARGO_PKG_VERSION"),
         env: config.env.clone(),
         algo: config.algo.name(),
+        policy: config.policy.kind.name(),
         gamma: config.gamma,
         gae_lambda: config.gae_lambda,
         seed: config.seed,
@@ -120,8 +178,8 @@ pub fn run(config: &RunConfig, options: &RunOptions, stop: &AtomicBool) -> Resul
         wall_seconds,
         steps_per_second: env_steps as f64 / wall_seconds.max(1e-9),
         device: format!("{device:?}").to_lowercase(),
-        training_episodes: episodes,
-        final_mean_return: mean(&recent),
+        training_episodes: state.training_episodes,
+        final_mean_return: mean(&state.recent_returns),
         eval_mean_return: eval.as_ref().map(|e| e.mean_return),
         eval_std_return: eval.as_ref().map(|e| e.std_return),
         eval_episodes: eval.as_ref().map_or(0, |e| e.episodes),
@@ -133,8 +191,14 @@ pub fn run(config: &RunConfig, options: &RunOptions, stop: &AtomicBool) -> Resul
     Ok(RunOutcome { dir, summary })
 }
 
-fn save_checkpoint(trainer: &dyn Trainer, dir: &Path) -> Result<()> {
-    write_atomic(&dir.join(CHECKPOINT), |tmp| trainer.save(tmp).context("cannot save the checkpoint"))
+/// Weights, optimiser state and counters, each written atomically; the counters last, so a
+/// crash in between leaves the previous consistent set to resume from... or newer weights with
+/// older counters, which only repeats a little training.
+fn save(trainer: &dyn Trainer, dir: &Path, state: &RunState, elapsed: f64) -> Result<()> {
+    write_atomic(&dir.join(CHECKPOINT), |tmp| trainer.save_weights(tmp).context("cannot save the checkpoint"))?;
+    write_atomic(&dir.join(OPTIMIZER), |tmp| trainer.save_optimizer(tmp).context("cannot save the optimiser state"))?;
+    let snapshot = RunState { trainer: trainer.state(), wall_seconds: state.wall_seconds + elapsed, ..state.clone() };
+    write_text_atomic(&dir.join(RUN_STATE), &(serde_json::to_string_pretty(&snapshot)? + "\n"))
 }
 
 fn mean(xs: &VecDeque<f64>) -> Option<f64> {

@@ -7,6 +7,7 @@ pub struct Summary {
     pub rlab_version: &'static str,
     pub env: String,
     pub algo: &'static str,
+    pub policy: &'static str,
     pub gamma: f64,
     pub gae_lambda: f64,
     pub seed: u64,

@@ -24,6 +24,8 @@ impl Activation {
 pub struct Mlp {
     layers: Vec<nn::Linear>,
     activation: Activation,
+    /// Apply the activation after the last layer too (a feature trunk rather than a head).
+    activate_output: bool,
 }
 
 /// Builds `in_dim → hidden… → out_dim`, hidden layers with gain √2 and the output layer with
@@ -34,24 +36,31 @@ pub fn mlp(p: nn::Path, in_dim: i64, hidden: &[i64], out_dim: i64, activation: A
     let mut prev = in_dim;
     let sizes = hidden.iter().map(|&h| (h, 2f64.sqrt())).chain(std::iter::once((out_dim, out_gain)));
     for (k, (size, gain)) in sizes.enumerate() {
-        let config = nn::LinearConfig {
-            ws_init: nn::Init::Orthogonal { gain },
-            bs_init: Some(nn::Init::Const(0.0)),
-            bias: true,
-        };
-        layers.push(nn::linear(&p / format!("fc{k}"), prev, size, config));
+        layers.push(super::linear_ortho(&p / format!("fc{k}"), prev, size, gain));
         prev = size;
     }
-    Mlp { layers, activation }
+    Mlp { layers, activation, activate_output: false }
+}
+
+/// A feature trunk: `in_dim → hidden…` with the activation after every layer, gain √2.
+/// With no hidden sizes it is the identity. Returns the trunk and its output size.
+pub fn mlp_trunk(p: nn::Path, in_dim: i64, hidden: &[i64], activation: Activation) -> (Mlp, i64) {
+    let mut layers = Vec::with_capacity(hidden.len());
+    let mut prev = in_dim;
+    for (k, &size) in hidden.iter().enumerate() {
+        layers.push(super::linear_ortho(&p / format!("fc{k}"), prev, size, 2f64.sqrt()));
+        prev = size;
+    }
+    (Mlp { layers, activation, activate_output: true }, prev)
 }
 
 impl nn::Module for Mlp {
     fn forward(&self, x: &Tensor) -> Tensor {
-        let last = self.layers.len() - 1;
+        let last = self.layers.len().saturating_sub(1);
         let mut h = x.shallow_clone();
         for (k, layer) in self.layers.iter().enumerate() {
             h = h.apply(layer);
-            if k < last {
+            if k < last || self.activate_output {
                 h = self.activation.apply(&h);
             }
         }

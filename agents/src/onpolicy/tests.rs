@@ -54,11 +54,23 @@ impl rlab_envs::Env for Counter {
     }
 }
 
-fn trainer(envs: Vec<Box<dyn rlab_envs::Env>>, num_steps: usize) -> PpoTrainer {
+fn common(n: usize) -> CommonSettings {
+    CommonSettings {
+        gamma: 0.9,
+        gae_lambda: 0.95,
+        seed: 0,
+        total_steps: 10_000,
+        num_envs: n,
+        normalize_obs: false,
+        scale_rewards: false,
+    }
+}
+
+fn trainer(envs: Vec<Box<dyn rlab_envs::Env>>, num_steps: usize) -> OnPolicyTrainer {
     let n = envs.len();
     let config = PpoConfig { num_steps, num_minibatches: 1, ..Default::default() };
-    let common = CommonSettings { gamma: 0.9, gae_lambda: 0.95, seed: 0, total_steps: 10_000, num_envs: n };
-    PpoTrainer::new(config, common, VecEnv::new(envs).unwrap(), Device::Cpu).unwrap()
+    let settings = OnPolicySettings::from(&config);
+    OnPolicyTrainer::new(settings, &PolicyConfig::default(), common(n), VecEnv::new(envs).unwrap(), Device::Cpu).unwrap()
 }
 
 #[test]
@@ -84,8 +96,8 @@ fn truncated_steps_bootstrap_from_the_true_final_observation() {
     // the true final one [3]: the bootstrap value must be V([3]).
     let mut t = trainer(vec![Counter::boxed(&[usize::MAX], 3), Counter::boxed(&[usize::MAX], 3)], 5);
     t.collect().unwrap();
-    let v_final = t.values_of(&[3.0], 1).unwrap()[0];
-    let v_reset = t.values_of(&[0.0], 1).unwrap()[0];
+    let v_final = t.values_of(&[3.0], 1, None).unwrap()[0];
+    let v_reset = t.values_of(&[0.0], 1, None).unwrap()[0];
     assert!((v_final - v_reset).abs() > 1e-4);
     let b = &t.buffer;
     for k in 0..b.len() {
@@ -105,11 +117,17 @@ fn truncated_steps_bootstrap_from_the_true_final_observation() {
 #[test]
 fn configuration_errors_are_reported_not_panics() {
     let _rng = crate::torch_rng_lock();
+    let policy = PolicyConfig::default();
+    let ppo = OnPolicySettings::from(&PpoConfig::default());
     let envs = VecEnv::new(vec![Counter::boxed(&[3], 10)]).unwrap();
-    let common = CommonSettings { gamma: 1.5, gae_lambda: 0.95, seed: 0, total_steps: 100, num_envs: 1 };
-    assert!(PpoTrainer::new(PpoConfig::default(), common.clone(), envs, Device::Cpu).is_err());
+    let bad_gamma = CommonSettings { gamma: 1.5, ..common(1) };
+    assert!(OnPolicyTrainer::new(ppo.clone(), &policy, bad_gamma, envs, Device::Cpu).is_err());
     let envs = VecEnv::new(vec![Counter::boxed(&[3], 10)]).unwrap();
-    let config = PpoConfig { num_minibatches: 1000, ..Default::default() };
-    let common = CommonSettings { gamma: 0.9, ..common };
-    assert!(PpoTrainer::new(config, common, envs, Device::Cpu).is_err());
+    let too_many = OnPolicySettings::from(&PpoConfig { num_minibatches: 1000, ..Default::default() });
+    assert!(OnPolicyTrainer::new(too_many, &policy, common(1), envs, Device::Cpu).is_err());
+    // Recurrent minibatches are groups of envs: more minibatches than envs cannot work.
+    let envs = VecEnv::new(vec![Counter::boxed(&[3], 10), Counter::boxed(&[3], 10)]).unwrap();
+    let lstm = PolicyConfig { kind: crate::policy::PolicyKind::Lstm, ..Default::default() };
+    let err = OnPolicyTrainer::new(ppo, &lstm, common(2), envs, Device::Cpu).err().unwrap().to_string();
+    assert!(err.contains("num_envs"), "{err}");
 }

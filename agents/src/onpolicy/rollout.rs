@@ -6,6 +6,8 @@ pub struct RolloutBuffer {
     pub num_envs: usize,
     pub obs_dim: usize,
     pub obs: Vec<f32>,
+    /// 1.0 where the observation is the first of an episode (recurrent state is reset there).
+    pub starts: Vec<f32>,
     pub actions: Vec<i64>,
     pub log_probs: Vec<f32>,
     pub values: Vec<f64>,
@@ -24,6 +26,7 @@ impl RolloutBuffer {
             num_envs,
             obs_dim,
             obs: vec![0.0; n * obs_dim],
+            starts: vec![0.0; n],
             actions: vec![0; n],
             log_probs: vec![0.0; n],
             values: vec![0.0; n],

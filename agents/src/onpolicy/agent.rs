@@ -1,0 +1,68 @@
+//! A trained actor-critic loaded from a checkpoint, acting deterministically for evaluation.
+//! Observation statistics come from the checkpoint and are never updated here.
+
+use std::path::Path;
+
+use rlab_envs::{Action, Space};
+use tch::{nn, Device, Kind, Tensor};
+
+use super::discrete_actions;
+use crate::{
+    checkpoint::StatsVars,
+    distributions::Categorical,
+    normalize::ObsNormalizer,
+    policy::{ActorCritic, PolicyConfig, RecurrentState},
+    trainer::{load_weights, Actor},
+    AgentError,
+};
+
+pub struct ActorCriticAgent {
+    _vs: nn::VarStore,
+    policy: ActorCritic,
+    obs_norm: Option<ObsNormalizer>,
+    state: Option<RecurrentState>,
+    start: bool,
+    obs_dim: usize,
+    device: Device,
+}
+
+impl ActorCriticAgent {
+    pub fn load(
+        path: &Path,
+        policy_config: &PolicyConfig,
+        observation_space: &Space,
+        action_space: &Space,
+        normalize_obs: bool,
+        device: Device,
+    ) -> Result<Self, AgentError> {
+        let mut vs = nn::VarStore::new(device);
+        let obs_dim = observation_space.flat_dim();
+        let policy =
+            ActorCritic::new(&vs.root(), &observation_space.shape(), discrete_actions(action_space)?, policy_config)?;
+        let vars = normalize_obs.then(|| StatsVars::new(vs.root(), obs_dim));
+        load_weights(&mut vs, path)?;
+        let obs_norm = vars.map(|v| ObsNormalizer { stats: v.load(), ..ObsNormalizer::new(obs_dim) });
+        Ok(ActorCriticAgent { _vs: vs, policy, obs_norm, state: None, start: true, obs_dim, device })
+    }
+}
+
+impl Actor for ActorCriticAgent {
+    fn begin_episode(&mut self) {
+        self.state = self.policy.initial_state(1, self.device);
+        self.start = true;
+    }
+
+    fn act_deterministic(&mut self, obs: &[f32]) -> Result<Action, AgentError> {
+        let mut obs = obs.to_vec();
+        if let Some(norm) = &self.obs_norm {
+            norm.normalize(&mut obs);
+        }
+        let x = Tensor::from_slice(&obs).view([1, self.obs_dim as i64]).to(self.device);
+        let starts = Tensor::from_slice(&[if self.start { 1.0f32 } else { 0.0 }]).to(self.device);
+        let (logits, _, next) = tch::no_grad(|| self.policy.step(&x, self.state.as_ref(), &starts));
+        self.state = next;
+        self.start = false;
+        let a = Categorical::from_logits(&logits.to_kind(Kind::Float)).mode();
+        Ok(Action::Discrete(a.int64_value(&[0]) as usize))
+    }
+}

@@ -1,0 +1,190 @@
+//! The on-policy update: PPO's clipped surrogate with clipped value loss over minibatch epochs,
+//! or (no clipping, one epoch, one minibatch) A2C's plain policy-gradient step.
+
+use tch::{Device, Kind, Tensor};
+
+use super::{rollout::RolloutBuffer, OnPolicySettings};
+use crate::{distributions::Categorical, optim::Optimizer, policy::ActorCritic, policy::RecurrentState, AgentError};
+
+/// Metrics of one update, as CleanRL reports them (losses of the last minibatch, clip fraction
+/// averaged over all minibatches).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UpdateMetrics {
+    pub value_loss: f64,
+    pub policy_loss: f64,
+    pub entropy: f64,
+    pub old_approx_kl: f64,
+    pub approx_kl: f64,
+    pub clipfrac: f64,
+    pub explained_variance: f64,
+    pub epochs_run: usize,
+}
+
+/// Everything the update reads, as tensors on the training device (time-major, T·N rows).
+pub struct Batch {
+    obs: Tensor,
+    starts: Tensor,
+    actions: Tensor,
+    log_probs: Tensor,
+    advantages: Tensor,
+    returns: Tensor,
+    values: Tensor,
+    num_envs: i64,
+    /// Recurrent state before the rollout's first step.
+    initial_state: Option<RecurrentState>,
+}
+
+impl Batch {
+    pub fn new(
+        buf: &RolloutBuffer,
+        advantages: &[f64],
+        returns: &[f64],
+        initial_state: Option<RecurrentState>,
+        device: Device,
+    ) -> Self {
+        let n = buf.len() as i64;
+        let f32s = |v: &[f64]| Tensor::from_slice(&v.iter().map(|&x| x as f32).collect::<Vec<f32>>()).to(device);
+        Batch {
+            obs: Tensor::from_slice(&buf.obs).view([n, buf.obs_dim as i64]).to(device),
+            starts: Tensor::from_slice(&buf.starts).to(device),
+            actions: Tensor::from_slice(&buf.actions).to(device),
+            log_probs: Tensor::from_slice(&buf.log_probs).to(device),
+            advantages: f32s(advantages),
+            returns: f32s(returns),
+            values: f32s(&buf.values),
+            num_envs: buf.num_envs as i64,
+            initial_state,
+        }
+    }
+
+    fn len(&self) -> i64 {
+        self.actions.size()[0]
+    }
+}
+
+fn scalar(t: &Tensor) -> f64 {
+    t.double_value(&[])
+}
+
+/// The row sets of one epoch. Feed-forward: a random permutation cut into minibatches.
+/// Recurrent: random groups of whole envs, each row set in time-major order so the sequence can
+/// be replayed from the rollout's initial state.
+fn minibatches(batch: &Batch, count: usize, recurrent: bool) -> Vec<(Tensor, Option<Tensor>)> {
+    let device = batch.obs.device();
+    let count = count as i64;
+    if !recurrent {
+        let size = batch.len();
+        let mb = size / count;
+        let order = Tensor::randperm(size, (Kind::Int64, device));
+        return (0..count)
+            .map(|k| {
+                let len = if k == count - 1 { size - k * mb } else { mb };
+                (order.narrow(0, k * mb, len), None)
+            })
+            .collect();
+    }
+    let n = batch.num_envs;
+    let steps = batch.len() / n;
+    let envs = Tensor::randperm(n, (Kind::Int64, device));
+    let per = n / count;
+    (0..count)
+        .map(|k| {
+            let len = if k == count - 1 { n - k * per } else { per };
+            let group = envs.narrow(0, k * per, len);
+            let t = Tensor::arange(steps, (Kind::Int64, device)).view([steps, 1]);
+            let rows = (t * n + group.view([1, len])).flatten(0, -1);
+            (rows, Some(group))
+        })
+        .collect()
+}
+
+pub fn update(
+    policy: &ActorCritic,
+    opt: &mut Optimizer,
+    batch: &Batch,
+    s: &OnPolicySettings,
+) -> Result<UpdateMetrics, AgentError> {
+    let recurrent = policy.is_recurrent();
+    let mut m = UpdateMetrics::default();
+    let mut clipfracs = Vec::new();
+
+    for _epoch in 0..s.update_epochs {
+        m.epochs_run += 1;
+        for (idx, group) in minibatches(batch, s.num_minibatches, recurrent) {
+            let obs = batch.obs.index_select(0, &idx);
+            let (logits, new_values) = match &group {
+                Some(g) => {
+                    let init = batch.initial_state.as_ref().map(|st| st.select(g));
+                    policy.sequence(&obs, init.as_ref(), &batch.starts.index_select(0, &idx), g.size()[0])
+                }
+                None => policy.sequence(&obs, None, &batch.starts.index_select(0, &idx), 1),
+            };
+            let dist = Categorical::from_logits(&logits);
+            let new_log_probs = dist.log_prob(&batch.actions.index_select(0, &idx));
+            let entropy = dist.entropy().mean(Kind::Float);
+            let log_ratio = &new_log_probs - batch.log_probs.index_select(0, &idx);
+            let ratio = log_ratio.exp();
+
+            tch::no_grad(|| {
+                m.old_approx_kl = scalar(&(-&log_ratio).mean(Kind::Float));
+                m.approx_kl = scalar(&((&ratio - 1.0) - &log_ratio).mean(Kind::Float));
+                let clip = s.clip_coef.unwrap_or(f64::INFINITY);
+                clipfracs.push(scalar(&(&ratio - 1.0).abs().gt(clip).to_kind(Kind::Float).mean(Kind::Float)));
+            });
+
+            let mut adv = batch.advantages.index_select(0, &idx);
+            if s.norm_adv && idx.size()[0] > 1 {
+                // Unbiased std, like torch's default; a one-element minibatch is skipped (it would be NaN).
+                adv = (&adv - adv.mean(Kind::Float)) / (adv.std(true) + 1e-8);
+            }
+            let policy_loss = match s.clip_coef {
+                Some(clip) => {
+                    let pg1 = -&adv * &ratio;
+                    let pg2 = -&adv * ratio.clamp(1.0 - clip, 1.0 + clip);
+                    pg1.max_other(&pg2).mean(Kind::Float)
+                }
+                // A2C: −A·log π(a|s), the plain policy gradient.
+                None => (-&adv * &new_log_probs).mean(Kind::Float),
+            };
+
+            let mb_returns = batch.returns.index_select(0, &idx);
+            let value_loss = match s.clip_coef {
+                Some(clip) if s.clip_vloss => {
+                    let old = batch.values.index_select(0, &idx);
+                    let unclipped = (&new_values - &mb_returns).square();
+                    let clipped = &old + (&new_values - &old).clamp(-clip, clip);
+                    unclipped.max_other(&(clipped - &mb_returns).square()).mean(Kind::Float) * 0.5
+                }
+                _ => (&new_values - &mb_returns).square().mean(Kind::Float) * 0.5,
+            };
+
+            let loss = &policy_loss - &entropy * s.ent_coef + &value_loss * s.vf_coef;
+            opt.backward_step(&loss, Some(s.max_grad_norm));
+
+            m.policy_loss = scalar(&policy_loss);
+            m.value_loss = scalar(&value_loss);
+            m.entropy = scalar(&entropy);
+        }
+        if s.target_kl.is_some_and(|kl| m.approx_kl > kl) {
+            break;
+        }
+    }
+    m.clipfrac = if clipfracs.is_empty() { 0.0 } else { clipfracs.iter().sum::<f64>() / clipfracs.len() as f64 };
+    m.explained_variance = explained_variance(&batch.values, &batch.returns);
+    if !(m.policy_loss.is_finite() && m.value_loss.is_finite()) {
+        return Err(AgentError::Unsupported(format!(
+            "the update produced a non-finite loss (policy {}, value {}); lower the learning rate",
+            m.policy_loss, m.value_loss
+        )));
+    }
+    Ok(m)
+}
+
+/// 1 − Var(returns − values) / Var(returns); NaN when the returns do not vary.
+fn explained_variance(values: &Tensor, returns: &Tensor) -> f64 {
+    let var_y = scalar(&returns.var(false));
+    if var_y == 0.0 {
+        return f64::NAN;
+    }
+    1.0 - scalar(&(returns - values).var(false)) / var_y
+}
