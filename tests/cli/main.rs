@@ -2,6 +2,7 @@
 
 mod common;
 
+mod algorithms;
 mod bad_input;
 mod env_cmds;
 mod returns_cmd;

@@ -46,6 +46,13 @@ impl ActorCriticAgent {
     }
 }
 
+impl ActorCriticAgent {
+    /// The observation statistics loaded from the checkpoint (when the run normalised observations).
+    pub fn obs_norm_stats(&self) -> Option<&crate::normalize::RunningMeanStd> {
+        self.obs_norm.as_ref().map(|n| &n.stats)
+    }
+}
+
 impl Actor for ActorCriticAgent {
     fn begin_episode(&mut self) {
         self.state = self.policy.initial_state(1, self.device);

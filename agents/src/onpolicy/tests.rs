@@ -2,6 +2,8 @@
 
 use rlab_envs::{Action, EnvError, EpisodeStatistics, Space, Step, TimeLimit, VecEnv};
 
+use crate::trainer::Trainer;
+
 use super::*;
 
 /// Observation = [steps taken in this episode]; terminates after `lengths[k]` steps in its k-th
@@ -130,4 +132,67 @@ fn configuration_errors_are_reported_not_panics() {
     let lstm = PolicyConfig { kind: crate::policy::PolicyKind::Lstm, ..Default::default() };
     let err = OnPolicyTrainer::new(ppo, &lstm, common(2), envs, Device::Cpu).err().unwrap().to_string();
     assert!(err.contains("num_envs"), "{err}");
+}
+
+#[test]
+fn case10_observation_statistics_travel_in_the_checkpoint_and_stay_frozen_at_evaluation() {
+    let _rng = crate::torch_rng_lock();
+    let envs = VecEnv::new((0..2).map(|_| Counter::boxed(&[5], 100)).collect()).unwrap();
+    let settings = OnPolicySettings::from(&PpoConfig { num_steps: 8, num_minibatches: 1, ..Default::default() });
+    let normalized = CommonSettings { normalize_obs: true, ..common(2) };
+    let mut t = OnPolicyTrainer::new(settings, &PolicyConfig::default(), normalized, envs, Device::Cpu).unwrap();
+    t.iterate().unwrap();
+    let trained = t.obs_norm.as_ref().unwrap().0.stats.clone();
+    assert!(trained.count > 10.0 && trained.mean[0] > 0.5, "{trained:?}");
+
+    let path = std::env::temp_dir().join(format!("rlab-obsnorm-{}.safetensors", std::process::id()));
+    t.save_weights(&path).unwrap();
+    let obs_space = Space::Box { low: vec![0.0], high: vec![1000.0], shape: vec![1] };
+    let act_space = Space::Discrete { n: 2 };
+    let mut agent = ActorCriticAgent::load(&path, &PolicyConfig::default(), &obs_space, &act_space, true, Device::Cpu).unwrap();
+    let loaded = agent.obs_norm_stats().unwrap().clone();
+    assert!((loaded.mean[0] - trained.mean[0]).abs() < 1e-5 && (loaded.count - trained.count).abs() < 1e-2);
+    use crate::Actor;
+    agent.begin_episode();
+    for x in [100.0f32, 200.0, 300.0] {
+        agent.act_deterministic(&[x]).unwrap();
+    }
+    assert_eq!(agent.obs_norm_stats().unwrap(), &loaded, "evaluation must not update the statistics");
+    // A checkpoint without the statistics cannot be loaded as one with them.
+    let plain = OnPolicyTrainer::new(
+        OnPolicySettings::from(&PpoConfig { num_steps: 8, num_minibatches: 1, ..Default::default() }),
+        &PolicyConfig::default(),
+        common(1),
+        VecEnv::new(vec![Counter::boxed(&[5], 100)]).unwrap(),
+        Device::Cpu,
+    )
+    .unwrap();
+    plain.save_weights(&path).unwrap();
+    assert!(ActorCriticAgent::load(&path, &PolicyConfig::default(), &obs_space, &act_space, true, Device::Cpu).is_err());
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn resumed_training_continues_the_step_count_and_optimiser() {
+    let _rng = crate::torch_rng_lock();
+    let make = || {
+        let envs = VecEnv::new((0..2).map(|_| Counter::boxed(&[5], 100)).collect()).unwrap();
+        let settings = OnPolicySettings::from(&PpoConfig { num_steps: 8, num_minibatches: 1, ..Default::default() });
+        OnPolicyTrainer::new(settings, &PolicyConfig::default(), common(2), envs, Device::Cpu).unwrap()
+    };
+    let mut a = make();
+    a.iterate().unwrap();
+    a.iterate().unwrap();
+    let dir = std::env::temp_dir().join(format!("rlab-resume-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    a.save_weights(&dir.join("w.safetensors")).unwrap();
+    a.save_optimizer(&dir.join("o.safetensors")).unwrap();
+    let mut b = make();
+    b.restore(&dir.join("w.safetensors"), &dir.join("o.safetensors"), &a.state()).unwrap();
+    assert_eq!(b.global_step, 32);
+    assert_eq!(b.iteration, 2);
+    let it = b.iterate().unwrap();
+    assert_eq!(it.global_step, 48);
+    assert!(it.episodes.iter().all(|(s, _)| *s > 32));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
