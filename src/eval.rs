@@ -11,6 +11,9 @@ pub struct EvalResult {
     pub std_return: f64,
     pub episodes: usize,
     pub returns: Vec<f64>,
+    /// γ-discounted return from the start, comparable with `rlab solve`'s optimal start value.
+    pub gamma: f64,
+    pub mean_discounted_return: f64,
 }
 
 /// Seeds for evaluation episodes live far from the training seeds (seed + i for sub-env i).
@@ -23,17 +26,21 @@ pub fn evaluate(
     env_name: &str,
     episodes: usize,
     seed: u64,
+    gamma: f64,
     mut on_step: impl FnMut(&dyn Env, usize, f64),
 ) -> Result<EvalResult> {
     let mut env = rlab_envs::make(env_name, &EnvOptions::default())?;
     let mut returns = Vec::with_capacity(episodes);
+    let mut discounted = Vec::with_capacity(episodes);
     for k in 0..episodes {
         let mut obs = env.reset(Some(seed + EVAL_SEED_OFFSET + k as u64));
         actor.begin_episode();
-        let mut total = 0.0;
+        let (mut total, mut disc, mut weight) = (0.0, 0.0, 1.0);
         loop {
             let step = env.step(&actor.act_deterministic(&obs)?)?;
             total += step.reward;
+            disc += weight * step.reward;
+            weight *= gamma;
             on_step(env.as_ref(), k, total);
             if step.terminated || step.truncated {
                 break;
@@ -41,9 +48,11 @@ pub fn evaluate(
             obs = step.obs;
         }
         returns.push(total);
+        discounted.push(disc);
     }
     let (mean_return, std_return) = mean_std(&returns);
-    Ok(EvalResult { mean_return, std_return, episodes, returns })
+    let mean_discounted_return = mean_std(&discounted).0;
+    Ok(EvalResult { mean_return, std_return, episodes, returns, gamma, mean_discounted_return })
 }
 
 /// Mean and population standard deviation (0, 0 for no data).

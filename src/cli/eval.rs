@@ -49,7 +49,7 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
     }
     let mut policy = load_policy(&config, &checkpoint, a.device.resolve()?)?;
     let render = a.render;
-    let result = evaluate(policy.as_mut(), &config.env, a.episodes, a.seed.unwrap_or(config.seed), |env, ep, ret| {
+    let result = evaluate(policy.as_mut(), &config.env, a.episodes, a.seed.unwrap_or(config.seed), config.gamma, |env, ep, ret| {
         if render {
             println!("episode {ep}  return {ret}\n{}", env.render());
         }
@@ -57,12 +57,14 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
     match a.format {
         Format::Json => println!("{}", serde_json::to_string(&result)?),
         Format::Table => println!(
-            "{} ({}): mean return {:.2} ± {:.2} over {} episodes",
+            "{} ({}): mean return {:.2} ± {:.2} over {} episodes (γ-discounted, γ={}: {:.4})",
             config.env,
             config.algo.name(),
             result.mean_return,
             result.std_return,
-            result.episodes
+            result.episodes,
+            config.gamma,
+            result.mean_discounted_return
         ),
     }
     Ok(0)

@@ -156,7 +156,7 @@ fn train(
     let eval = if config.eval_episodes > 0 && !interrupted {
         // Evaluate what was saved, exactly as `rlab eval` would load it.
         let mut policy = load_policy(config, &dir.join(CHECKPOINT), device)?;
-        let e = evaluate(policy.as_mut(), &config.env, config.eval_episodes, config.seed, |_, _, _| {})?;
+        let e = evaluate(policy.as_mut(), &config.env, config.eval_episodes, config.seed, config.gamma, |_, _, _| {})?;
         tb.add_scalar("eval/mean_return", e.mean_return, trainer.global_step() as i64)?;
         Some(e)
     } else {
@@ -182,6 +182,7 @@ fn train(
         final_mean_return: mean(&state.recent_returns),
         eval_mean_return: eval.as_ref().map(|e| e.mean_return),
         eval_std_return: eval.as_ref().map(|e| e.std_return),
+        eval_mean_discounted_return: eval.as_ref().map(|e| e.mean_discounted_return),
         eval_episodes: eval.as_ref().map_or(0, |e| e.episodes),
         status: if interrupted { "interrupted" } else { "finished" },
         checkpoint: CHECKPOINT.into(),

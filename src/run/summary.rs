@@ -24,6 +24,8 @@ pub struct Summary {
     /// Deterministic evaluation at the end (null if skipped).
     pub eval_mean_return: Option<f64>,
     pub eval_std_return: Option<f64>,
+    /// Mean γ-discounted return of the evaluation episodes (compare with `rlab solve`).
+    pub eval_mean_discounted_return: Option<f64>,
     pub eval_episodes: usize,
     /// "finished" or "interrupted".
     pub status: &'static str,
