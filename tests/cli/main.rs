@@ -4,6 +4,7 @@ mod common;
 
 mod algorithms;
 mod bad_input;
+mod configs;
 mod env_cmds;
 mod returns_cmd;
 mod run_and_eval;
