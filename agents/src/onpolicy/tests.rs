@@ -196,3 +196,20 @@ fn resumed_training_continues_the_step_count_and_optimiser() {
     assert!(it.episodes.iter().all(|(s, _)| *s > 32));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn every_weight_of_every_policy_kind_is_trained() {
+    let _rng = crate::torch_rng_lock();
+    for kind in [crate::policy::PolicyKind::Mlp, crate::policy::PolicyKind::Lstm] {
+        let envs = VecEnv::new((0..2).map(|_| Counter::boxed(&[3, 7], 100)).collect()).unwrap();
+        let settings = OnPolicySettings::from(&PpoConfig { num_steps: 16, num_minibatches: 2, ..Default::default() });
+        let policy = PolicyConfig { kind, ..Default::default() };
+        let mut t = OnPolicyTrainer::new(settings, &policy, common(2), envs, Device::Cpu).unwrap();
+        let before: std::collections::HashMap<String, Tensor> =
+            t.vs.variables().into_iter().map(|(k, v)| (k, v.copy())).collect();
+        t.iterate().unwrap();
+        for (name, after) in t.vs.variables() {
+            assert!(!after.equal(&before[&name]), "{kind:?}: {name} did not change");
+        }
+    }
+}
