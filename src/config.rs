@@ -144,8 +144,14 @@ impl RunConfig {
         if self.num_envs > 4096 {
             bail!("num_envs must be at most 4096, got {}", self.num_envs);
         }
-        if self.threads == 0 {
-            bail!("threads must be at least 1");
+        if self.threads == 0 || self.threads > 256 {
+            bail!("threads must be between 1 and 256, got {}", self.threads);
+        }
+        if self.total_steps > MAX_TOTAL_STEPS {
+            bail!("total_steps must be at most {MAX_TOTAL_STEPS}, got {}", self.total_steps);
+        }
+        if self.eval_episodes > 1_000_000 {
+            bail!("eval_episodes must be at most 1000000, got {}", self.eval_episodes);
         }
         if self.checkpoint_every == 0 {
             bail!("checkpoint_every must be at least 1");
@@ -183,6 +189,12 @@ impl RunConfig {
     }
 }
 
+/// A trillion env steps: far past any run on one machine, and safely inside TOML's i64 integers.
+pub const MAX_TOTAL_STEPS: u64 = 1_000_000_000_000;
+
+/// Sections that hold settings; an array or number in their place would be read by position.
+const SECTIONS: [&str; 5] = ["policy", "ppo", "a2c", "dqn", "reinforce"];
+
 /// Builds a config from its layers: defaults, then an optional TOML file, then `key=value` overrides.
 /// The algorithm is read from the layers first, so that its own defaults sit underneath.
 pub fn resolve(file: Option<&Path>, overrides: &[(String, String)]) -> Result<RunConfig> {
@@ -193,6 +205,11 @@ pub fn resolve(file: Option<&Path>, overrides: &[(String, String)]) -> Result<Ru
     }
     for (key, raw) in overrides {
         set_key(&mut user, key, raw)?;
+    }
+    for section in SECTIONS {
+        if let Some(v) = user.get(section).filter(|v| !v.is_table()) {
+            bail!("config: '{section}' must be a table of settings ([{section}] in TOML), got {v}");
+        }
     }
     let algo = match user.get("algo") {
         None => Algo::Ppo,
@@ -311,6 +328,8 @@ mod tests {
             assert!(!err.contains('\n'), "{err}");
         }
         assert!(set(&[("ppo.nope", "1")]).unwrap_err().to_string().contains("nope"));
+        assert!(set(&[("ppo", "[4, 0.001]")]).unwrap_err().to_string().contains("must be a table"));
+        assert!(set(&[("threads", "100000")]).unwrap_err().to_string().contains("threads"));
         assert_eq!(set(&[("policy.hidden_sizes", "[32]")]).unwrap().policy.hidden_sizes, vec![32]);
         assert!(set(&[("algo", "sac")]).unwrap_err().to_string().contains("ppo, a2c, dqn, reinforce"));
         let lstm_dqn = set(&[("algo", "dqn"), ("policy.kind", "lstm")]).unwrap_err().to_string();

@@ -30,8 +30,8 @@ pub fn evaluate(
     mut on_step: impl FnMut(&dyn Env, usize, f64),
 ) -> Result<EvalResult> {
     let mut env = rlab_envs::make(env_name, &EnvOptions::default())?;
-    let mut returns = Vec::with_capacity(episodes);
-    let mut discounted = Vec::with_capacity(episodes);
+    let mut returns = Vec::new();
+    let mut discounted = Vec::new();
     for k in 0..episodes {
         let mut obs = env.reset(Some(seed + EVAL_SEED_OFFSET + k as u64));
         actor.begin_episode();

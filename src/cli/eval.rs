@@ -12,7 +12,11 @@ use crate::{
     run::{CHECKPOINT, CONFIG},
 };
 
+/// Enough for any estimate; keeps a typo from allocating terabytes.
+const MAX_EPISODES: usize = 1_000_000;
+
 #[derive(Args)]
+#[command(allow_negative_numbers = true)]
 pub struct EvalArgs {
     /// A run directory made by `rlab run`.
     run_dir: PathBuf,
@@ -39,8 +43,8 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
     if !config_path.is_file() {
         bail!("{} is not a run directory (no {CONFIG})", a.run_dir.display());
     }
-    if a.episodes == 0 {
-        bail!("--episodes must be at least 1");
+    if a.episodes == 0 || a.episodes > MAX_EPISODES {
+        bail!("--episodes must be between 1 and {MAX_EPISODES}, got {}", a.episodes);
     }
     let config = RunConfig::from_file(&config_path)?;
     let checkpoint = a.run_dir.join(CHECKPOINT);

@@ -42,6 +42,7 @@ enum Command {
 /// Runs the CLI; returns the process exit code.
 pub fn main() -> i32 {
     install_panic_hook();
+    restore_sigpipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return report_clap_error(e),
@@ -76,11 +77,26 @@ fn report_clap_error(e: clap::Error) -> i32 {
             2
         }
         _ => {
+            // clap puts some details (e.g. which argument is missing) on the following lines.
             let rendered = e.render().to_string();
-            let first = rendered.lines().find(|l| !l.trim().is_empty()).unwrap_or("error: bad arguments");
+            let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+            let mut first = lines.next().unwrap_or("error: bad arguments").to_string();
+            if first.ends_with(':') {
+                let detail: Vec<&str> = lines.take_while(|l| !l.starts_with("Usage") && !l.starts_with("tip")).collect();
+                first = format!("{first} {}", detail.join(", "));
+            }
             eprintln!("{} (see 'rlab --help')", first.trim_end());
             2
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so `rlab … | head` would fail on its next print. Like other Unix tools,
+/// let the pipe's reader closing end the process quietly.
+fn restore_sigpipe() {
+    // SAFETY: resetting a signal to its default disposition at start-up, before any threads.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
@@ -102,9 +118,42 @@ pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A comma-separated list of numbers; an empty item (`1,,2`) is an error, not skipped.
 pub(crate) fn parse_list<T: std::str::FromStr>(s: &str, what: &str) -> anyhow::Result<Vec<T>> {
+    if s.trim().is_empty() {
+        anyhow::bail!("{what} is empty");
+    }
     s.split(',')
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| p.trim().parse::<T>().map_err(|_| anyhow::anyhow!("{what}: '{}' is not a valid number", p.trim())))
+        .enumerate()
+        .map(|(k, p)| {
+            let p = p.trim();
+            if p.is_empty() {
+                anyhow::bail!("{what}: item {} is empty", k + 1);
+            }
+            p.parse::<T>().map_err(|_| anyhow::anyhow!("{what}: '{p}' is not a valid number (or is out of range)"))
+        })
         .collect()
+}
+
+/// Like `parse_list`, for real numbers that must be finite (and fit an f32 where the env stores them).
+pub(crate) fn parse_finite(s: &str, what: &str, limit: f64) -> anyhow::Result<Vec<f64>> {
+    let xs: Vec<f64> = parse_list(s, what)?;
+    if let Some(bad) = xs.iter().find(|x| !x.is_finite() || x.abs() > limit) {
+        if limit == f64::MAX {
+            anyhow::bail!("{what}: {bad} is not a finite number");
+        }
+        anyhow::bail!("{what}: {bad:e} is out of range (at most {limit:e} in size)");
+    }
+    Ok(xs)
+}
+
+/// Formats a float the way TOML reads it (`nan`, `inf`, and always a decimal point).
+pub(crate) fn toml_float(v: f64) -> String {
+    if v.is_nan() {
+        "nan".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf".into() } else { "-inf".into() }
+    } else {
+        format!("{v:?}")
+    }
 }

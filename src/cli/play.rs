@@ -6,9 +6,10 @@ use anyhow::{bail, Result};
 use clap::Args;
 use rlab_envs::{Action, Env, EnvOptions, Space, Step};
 
-use super::{parse_list, Format};
+use super::{parse_finite, parse_list, Format};
 
 #[derive(Args)]
+#[command(allow_negative_numbers = true)]
 pub struct PlayArgs {
     /// Environment name (see `rlab envs`) or a path to a grid map (.txt).
     env: String,
@@ -33,7 +34,7 @@ pub fn play(a: PlayArgs) -> Result<i32> {
     let mut env = rlab_envs::make(&a.env, &EnvOptions::default())?;
     let mut obs = env.reset(a.seed);
     if let Some(state) = &a.state {
-        obs = env.set_state(&parse_list::<f64>(state, "--state")?)?;
+        obs = env.set_state(&parse_finite(state, "--state", f64::from(f32::MAX))?)?;
     }
     let mut out = Printer { format: a.format, render: a.render };
     match &a.actions {

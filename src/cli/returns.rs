@@ -6,9 +6,10 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
 use rlab_agents::returns::{effective_horizon, episode_returns, gae, Ends};
 
-use super::{parse_list, Format};
+use super::{parse_finite, Format};
 
 #[derive(Args)]
+#[command(allow_negative_numbers = true)]
 pub struct ReturnsArgs {
     /// Rewards of one complete episode, e.g. 1,0,2 (prints each step's discounted return).
     #[arg(long, conflicts_with = "input", allow_hyphen_values = true)]
@@ -41,9 +42,13 @@ pub struct RolloutRow {
 
 pub fn returns(a: ReturnsArgs) -> Result<i32> {
     let horizon = effective_horizon(a.gamma)?;
+    rlab_agents::returns::check_unit_interval("lambda", a.lambda)?;
+    if let Some(v) = a.last_value.filter(|v| !v.is_finite()) {
+        bail!("--last-value must be a finite number, got {v}");
+    }
     match (&a.rewards, &a.input) {
         (Some(list), None) => {
-            let rewards: Vec<f64> = parse_list(list, "--rewards")?;
+            let rewards = parse_finite(list, "--rewards", f64::MAX)?;
             if rewards.is_empty() {
                 bail!("--rewards is empty");
             }
@@ -122,11 +127,12 @@ const HEADER: [&str; 5] = ["reward", "value", "terminated", "truncated", "next_v
 
 /// Parses a rollout CSV; errors name the line.
 pub fn parse_rollout_csv(text: &str) -> Result<Vec<RolloutRow>, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines.next().ok_or("empty file (expected a header line)")?;
+    let (at, header) = lines.next().ok_or("empty file (expected a header line)")?;
     let cols: Vec<&str> = header.split(',').map(str::trim).collect();
     if cols != HEADER {
-        return Err(format!("line 1: header must be '{}', got '{}'", HEADER.join(","), header.trim()));
+        return Err(format!("line {}: header must be '{}', got '{}'", at + 1, HEADER.join(","), header.trim()));
     }
     let mut rows = Vec::new();
     for (i, line) in lines {

@@ -10,12 +10,14 @@ use anyhow::Result;
 use clap::Args;
 use rlab_agents::DeviceChoice;
 
+use super::toml_float;
 use crate::{
     config::{parse_assignment, resolve},
     run::{resume, run as run_training, RunOptions},
 };
 
 #[derive(Args)]
+#[command(allow_negative_numbers = true)]
 pub struct RunArgs {
     /// TOML config file (see configs/); flags override it.
     #[arg(long, value_name = "FILE")]
@@ -80,8 +82,14 @@ pub fn run(a: RunArgs) -> Result<i32> {
     flag("algo", a.algo.map(quoted));
     flag("policy.kind", a.policy.map(quoted));
     flag("policy.activation", a.activation.map(quoted));
-    flag("gamma", a.gamma.map(|v| format!("{v:?}")));
-    flag("gae_lambda", a.gae_lambda.map(|v| format!("{v:?}")));
+    flag("gamma", a.gamma.map(toml_float));
+    flag("gae_lambda", a.gae_lambda.map(toml_float));
+    if a.seed.is_some_and(|s| s > i64::MAX as u64) {
+        anyhow::bail!("--seed must be at most {}", i64::MAX);
+    }
+    if let Some(t) = a.total_steps.filter(|&t| t > crate::config::MAX_TOTAL_STEPS) {
+        anyhow::bail!("total_steps must be at most {}, got {t}", crate::config::MAX_TOTAL_STEPS);
+    }
     flag("seed", a.seed.map(|v| v.to_string()));
     flag("total_steps", a.total_steps.map(|v| v.to_string()));
     flag("num_envs", a.num_envs.map(|v| v.to_string()));

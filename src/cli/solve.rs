@@ -7,6 +7,7 @@ use rlab_envs::EnvOptions;
 use super::Format;
 
 #[derive(Args)]
+#[command(allow_negative_numbers = true)]
 pub struct SolveArgs {
     /// A grid world (see `rlab envs`) or a path to a map file (.txt).
     env: String,

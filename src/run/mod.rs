@@ -60,6 +60,15 @@ struct RunState {
 /// Starts a new run in a new directory.
 pub fn run(config: &RunConfig, options: &RunOptions, stop: &AtomicBool) -> Result<RunOutcome> {
     config.validate()?;
+    // A map file is recorded by its absolute path, so the run evaluates from any directory.
+    let mut config = config.clone();
+    if config.env.ends_with(".txt") {
+        config.env = std::fs::canonicalize(&config.env)
+            .with_context(|| format!("cannot read map {}", config.env))?
+            .display()
+            .to_string();
+    }
+    let config = &config;
     // Everything that can fail on bad input is checked before a directory is made.
     let device = config.device.resolve()?;
     tch::set_num_threads(config.threads as i32);

@@ -12,11 +12,13 @@ use anyhow::{bail, Context, Result};
 /// Creates `logdir/name`. With an explicit name an existing directory is an error; an automatic
 /// name gets a numeric suffix until it is new. `create_dir` (not `_all`) makes the check atomic.
 pub fn create_run_dir(logdir: &Path, explicit: Option<&str>, auto_name: &str) -> Result<PathBuf> {
-    fs::create_dir_all(logdir).with_context(|| format!("cannot create log directory {}", logdir.display()))?;
     if let Some(name) = explicit {
         if name.is_empty() || name.contains('/') || name == "." || name == ".." {
             bail!("--name '{name}' must be a plain directory name");
         }
+    }
+    fs::create_dir_all(logdir).with_context(|| format!("cannot create log directory {}", logdir.display()))?;
+    if let Some(name) = explicit {
         let dir = logdir.join(name);
         return match fs::create_dir(&dir) {
             Ok(()) => Ok(dir),

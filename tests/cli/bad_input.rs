@@ -74,3 +74,43 @@ impl Args for crate::common::Rlab {
         self
     }
 }
+
+#[test]
+fn regressions_from_the_new_user_trial() {
+    let tmp = TempDir::new("trial");
+    let logdir = tmp.path().join("runs");
+    let run = || rlab(&["run", "-q"]).arg("--logdir").arg(&logdir);
+    run().args(&["--gamma", "NaN"]).fails_with("gamma must lie in [0, 1]");
+    run().args(&["--total-steps", "-5"]).fails_with("-5");
+    run().args(&["--total-steps", "18446744073709551615"]).fails_with("total_steps must be at most");
+    run().args(&["--set", "ppo=[4,0.001]"]).fails_with("must be a table");
+    run().args(&["--set", "threads=100000"]).fails_with("threads");
+    run().args(&["--num-envs", "100000"]).fails_with("num_envs");
+    rlab(&["run", "-q", "--name", "a/b"]).arg("--logdir").arg(tmp.path().join("never")).fails_with("plain directory name");
+    assert!(!tmp.path().join("never").exists(), "a rejected --name must not leave the log directory behind");
+    no_run_dirs(&logdir);
+
+    rlab(&["returns", "--gamma", "0.9", "--rewards", "nan"]).fails_with("not a finite number");
+    rlab(&["returns", "--gamma", "0.9", "--rewards", "1,,2"]).fails_with("item 2 is empty");
+    rlab(&["returns", "--gamma", "0.9", "--rewards", ""]).fails_with("empty");
+    rlab(&["play", "CartPole-v1", "--actions", "1,,0"]).fails_with("item 2 is empty");
+    rlab(&["play", "CartPole-v1", "--state", "1e40,0,0,0", "--actions", "1"]).fails_with("out of range");
+    rlab(&["solve", "GridCliff-v0"]).fails_with("--gamma");
+    let existing = crate::common::short_run(tmp.path(), "r", 4);
+    rlab(&["eval", "--episodes", "100000000000000"]).arg(&existing).fails_with("--episodes");
+}
+
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rlab"))
+        .args(["solve", "GridMaze-v0", "--gamma", "0.9"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close our end before rlab writes anything: its first print meets a closed pipe.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("internal error") && !err.contains("panicked"), "{err}");
+}
