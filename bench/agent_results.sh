@@ -7,7 +7,7 @@
 #   SEEDS="0 1 2" bench/agent_results.sh configs/cartpole_dqn.toml
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-rlab="$root/target/release/rlab"
+rlab="${RLAB_BIN:-$root/target/release/rlab}"
 [ -x "$rlab" ] || { echo "build first: scripts/setup.sh" >&2; exit 1; }
 configs=("$@"); [ ${#configs[@]} -gt 0 ] || configs=("$root"/configs/*.toml)
 seeds=(${SEEDS:-0 1 2})
