@@ -2,10 +2,12 @@
 
 mod envs;
 mod eval;
+mod logs;
 mod play;
 mod returns;
 mod run;
 mod solve;
+mod sweep;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -37,6 +39,12 @@ enum Command {
     Solve(solve::SolveArgs),
     /// Discounted returns, advantages and λ-returns of a reward sequence or a rollout CSV.
     Returns(returns::ReturnsArgs),
+    /// Run a grid of runs (γ, seeds, any config key) here or on Slurm; `sweep report` aggregates.
+    Sweep(sweep::SweepArgs),
+    /// Run one point of a sweep (for Slurm array tasks and Kubernetes Indexed Jobs).
+    SweepWorker(sweep::WorkerArgs),
+    /// Read TensorBoard event files: list runs and tags, compare, export, plot.
+    Logs(logs::LogsArgs),
 }
 
 /// Runs the CLI; returns the process exit code.
@@ -54,6 +62,9 @@ pub fn main() -> i32 {
         Command::Returns(a) => returns::returns(a),
         Command::Play(a) => play::play(a),
         Command::Solve(a) => solve::solve(a),
+        Command::Sweep(a) => sweep::sweep(a),
+        Command::SweepWorker(a) => sweep::sweep_worker(a),
+        Command::Logs(a) => logs::logs(a),
     };
     match result {
         Ok(code) => code,
