@@ -137,8 +137,9 @@ fn new_sweep(a: SweepArgs) -> Result<i32> {
         match a.backend {
             Backend::Slurm => print!("{}", slurm_script(&a, &dir, &all)?),
             Backend::Local => {
+                let threads = threads_per_job(a.jobs.unwrap_or_else(cores).min(all.len()));
                 for p in &spec.points {
-                    let args: Vec<String> = spec.run_args(&dir, p.index, None).iter().map(|s| s.to_string_lossy().into_owned()).collect();
+                    let args: Vec<String> = spec.run_args(&dir, p.index, Some(threads)).iter().map(|s| s.to_string_lossy().into_owned()).collect();
                     println!("{}: rlab {}", p.name, args.join(" "));
                 }
             }
@@ -278,7 +279,7 @@ fn submit(a: &SweepArgs, dir: &Path, spec: &SweepSpec, indices: &[usize], sbatch
         println!("when it is done: rlab sweep report {}", dir.display());
         return Ok(0);
     }
-    print_report(dir, spec, a.quiet)?;
+    print_report(dir, spec, false)?;
     let failed = spec.points.iter().filter(|p| state(dir, p) != State::Finished).count();
     if failed > 0 {
         bail!("{failed} of {} points did not finish (see {}); rerun them with: rlab sweep --resume {} --backend slurm", spec.points.len(), dir.join(crate::sweep::CSV).display(), dir.display());

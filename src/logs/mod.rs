@@ -115,8 +115,17 @@ pub fn stats(points: &[ScalarPoint], n: usize) -> Option<TagStats> {
     })
 }
 
+/// Legend labels: the run labels without the directory they all share (`runs/a`, `runs/b` → `a`, `b`).
+fn short_labels(runs: &[RunLog]) -> Vec<String> {
+    let parts: Vec<Vec<&str>> = runs.iter().map(|r| r.label.split('/').collect()).collect();
+    let shortest = parts.iter().map(Vec::len).min().unwrap_or(0);
+    let common = (0..shortest.saturating_sub(1)).take_while(|&i| parts.iter().all(|p| p[i] == parts[0][i])).count();
+    parts.iter().map(|p| p[common..].join("/")).collect()
+}
+
 /// Plots each of `tags` in its own panel, one line per run that has it.
 pub fn plot(runs: &[RunLog], tags: &[String], smooth: usize, path: &Path) -> Result<()> {
+    let labels = short_labels(runs);
     let charts: Vec<Chart> = tags
         .iter()
         .map(|tag| Chart {
@@ -128,7 +137,7 @@ pub fn plot(runs: &[RunLog], tags: &[String], smooth: usize, path: &Path) -> Res
                 .enumerate()
                 .filter_map(|(i, r)| {
                     let pts = r.scalars.get(tag)?;
-                    Some(Series::line(r.label.clone(), color(i), pts.iter().map(|p| (p.step as f64, p.value)).collect()))
+                    Some(Series::line(labels[i].clone(), color(i), pts.iter().map(|p| (p.step as f64, p.value)).collect()))
                 })
                 .collect(),
         })
@@ -150,6 +159,14 @@ mod tests {
         assert_eq!(s, TagStats { points: 4, last_step: 30, last: 4.0, max: 5.0, mean_last: 3.0 });
         assert_eq!(stats(&pts(&[2.0]), 10).unwrap().mean_last, 2.0);
         assert!(stats(&[], 3).is_none());
+    }
+
+    #[test]
+    fn legend_labels_drop_the_shared_directory() {
+        let run = |label: &str| RunLog { label: label.into(), file: PathBuf::new(), warning: None, scalars: BTreeMap::new() };
+        assert_eq!(short_labels(&[run("s/runs/a"), run("s/runs/b")]), ["a", "b"]);
+        assert_eq!(short_labels(&[run("runs/a")]), ["a"]);
+        assert_eq!(short_labels(&[run("x/a"), run("y/a")]), ["x/a", "y/a"]);
     }
 
     #[test]

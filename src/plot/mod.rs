@@ -14,8 +14,8 @@ pub use canvas::{Canvas, Rgb};
 use canvas::{BLACK, WHITE};
 use font::{text_width, ADVANCE, LINE_H};
 
-/// Colour-blind-friendly palette (Okabe–Ito), cycled.
-const PALETTE: [Rgb; 8] = [
+/// Colour-blind-friendly palette (Okabe–Ito) and four darker hues, cycled.
+const PALETTE: [Rgb; 12] = [
     [0, 114, 178],
     [213, 94, 0],
     [0, 158, 115],
@@ -24,6 +24,10 @@ const PALETTE: [Rgb; 8] = [
     [230, 159, 0],
     [120, 120, 120],
     [0, 0, 0],
+    [140, 30, 30],
+    [40, 40, 150],
+    [120, 150, 20],
+    [130, 80, 30],
 ];
 
 pub fn color(i: usize) -> Rgb {
@@ -102,14 +106,9 @@ impl Chart {
         let left = 22.0 + (ticks_width(y) + 12) as f64;
         let title = wrap(&self.title, (c.width - left as usize) / (ADVANCE * S));
         let line = (LINE_H * S) as i64;
-        let f = Frame {
-            left,
-            right: c.width as f64 - 24.0,
-            top: (top + 20 + line * title.len() as i64) as f64,
-            bottom: (top + height) as f64 - 58.0,
-            x,
-            y,
-        };
+        let (plot_top, bottom) = ((top + 20 + line * title.len() as i64) as f64, (top + height) as f64 - 58.0);
+        let beside = if self.legend_outside(bottom - plot_top) { self.legend_size().0 as f64 + 14.0 } else { 0.0 };
+        let f = Frame { left, right: c.width as f64 - 24.0 - beside, top: plot_top, bottom, x, y };
         for (i, t) in title.iter().enumerate() {
             c.text(f.left as i64, top + 12 + line * i as i64, t, S, BLACK);
         }
@@ -175,22 +174,41 @@ impl Chart {
         c.text_vertical(6, (t + b) / 2 - yw / 2, &self.y_label, S, BLACK);
     }
 
-    /// The legend goes in the plot corner holding the fewest data points.
+    fn legend_entries(&self) -> Vec<&Series> {
+        self.series.iter().filter(|s| !s.label.is_empty()).collect()
+    }
+
+    /// Legend box width and height in pixels.
+    fn legend_size(&self) -> (i64, i64) {
+        let entries = self.legend_entries();
+        let w = entries.iter().map(|s| text_width(&s.label) * S).max().unwrap_or(0) as i64 + 54;
+        (w, ((LINE_H * S) as i64 + 4) * entries.len() as i64 + 10)
+    }
+
+    /// A legend taller than a third of the plot goes beside it (right of the frame), else
+    /// into the plot corner holding the fewest data points.
+    fn legend_outside(&self, plot_height: f64) -> bool {
+        self.legend_size().1 as f64 > plot_height / 3.0
+    }
+
     fn legend(&self, c: &mut Canvas, f: &Frame) {
-        let entries: Vec<&Series> = self.series.iter().filter(|s| !s.label.is_empty()).collect();
+        let entries = self.legend_entries();
         if entries.is_empty() {
             return;
         }
         let row = (LINE_H * S) as i64 + 4;
-        let w = entries.iter().map(|s| text_width(&s.label) * S).max().unwrap_or(0) as i64 + 54;
-        let h = row * entries.len() as i64 + 10;
+        let (w, h) = self.legend_size();
         let (l, r, t, b) = (f.left as i64 + 10, f.right as i64 - 10, f.top as i64 + 10, f.bottom as i64 - 10);
         let corners = [(l, t), (r - w, t), (l, b - h), (r - w, b - h)];
         let crowd = |&(x0, y0): &(i64, i64)| {
             let inside = |&(px, py): &(f64, f64)| px >= x0 as f64 && px <= (x0 + w) as f64 && py >= y0 as f64 && py <= (y0 + h) as f64;
             self.series.iter().flat_map(|s| s.points.iter()).filter(|p| inside(&(f.px(p.0), f.py(p.1)))).count()
         };
-        let &(x0, y0) = corners.iter().min_by_key(|c| crowd(c)).unwrap_or(&corners[0]);
+        let (x0, y0) = if self.legend_outside(f.bottom - f.top) {
+            (f.right as i64 + 14, f.top as i64)
+        } else {
+            *corners.iter().min_by_key(|c| crowd(c)).unwrap_or(&corners[0])
+        };
         c.fill_rect(x0, y0, x0 + w, y0 + h, WHITE, 0.88);
         c.stroke_rect(x0, y0, x0 + w, y0 + h, [160, 160, 160]);
         for (i, s) in entries.iter().enumerate() {
