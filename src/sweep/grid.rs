@@ -201,7 +201,7 @@ mod tests {
 
     #[test]
     fn points_resolve_and_get_names() {
-        let axes = order_axes(Some(gamma_axis("0.9,0.99").unwrap()), Some(seeds_axis("0,1").unwrap()), vec![grid_axis("ppo.policy.hidden_sizes=[8],[4,4]").unwrap()]).unwrap();
+        let axes = order_axes(Some(gamma_axis("0.9,0.99").unwrap()), Some(seeds_axis("0,1").unwrap()), vec![grid_axis("policy.hidden_sizes=[8],[4,4]").unwrap()]).unwrap();
         let spec = build_spec(None, vec![("total_steps".into(), "512".into())], &axes, None).unwrap();
         let names: Vec<&str> = spec.points.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names[..3], ["g0.9__s0__hidden_sizes_8_", "g0.9__s1__hidden_sizes_8_", "g0.9__s0__hidden_sizes_4_4_"]);

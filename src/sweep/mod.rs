@@ -9,7 +9,8 @@
 //! runs/NAME/      one run directory per point (rlab run --logdir runs --name NAME)
 //! points/NAME.json  how the point's last attempt went (PointRecord)
 //! logs/NAME.log   the run's stderr, all attempts
-//! incomplete/     run directories of interrupted or failed attempts, moved aside on a rerun
+//! incomplete/     run directories of unfinished attempts that could not be continued, moved
+//!                 aside when the point is run again
 //! sweep.csv, summary.md, curves.png   the report
 //! ```
 
@@ -133,6 +134,12 @@ impl SweepSpec {
         }
         args.extend(["--logdir".into(), dir.join(RUNS).into_os_string(), "--name".into(), point.name.clone().into(), "-q".into()]);
         args
+    }
+
+    /// The `rlab run` arguments that continue point `index`'s stopped run where it stopped.
+    pub fn continue_args(&self, dir: &Path, index: usize) -> Vec<std::ffi::OsString> {
+        let run = run_dir(dir, &self.points[index]).into_os_string();
+        vec!["run".into(), "--resume".into(), run, "-q".into()]
     }
 
     /// The threshold for `env`, if any.

@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::{run_dir, Point, SweepSpec, INCOMPLETE, LOGS, POINTS, RUNS};
-use crate::run::{run_dir::write_text_atomic, run_dir::timestamp, SUMMARY};
+use crate::run::{run_dir::timestamp, run_dir::write_text_atomic, RUN_STATE, SUMMARY};
 
 /// Where a point stands, from its run directory and its record.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,20 +100,33 @@ pub struct Attempt {
     record: Record,
 }
 
-/// Starts point `index`: moves aside what an earlier unfinished attempt left (never deleting
-/// it), then spawns `rlab run` in its own process group, so a Ctrl-C at the terminal reaches only
-/// the sweep, which decides what the children are told.
+/// A run stopped by Ctrl-C saved its weights, optimiser and counters: `rlab run --resume`
+/// continues it. Not after a failed attempt to do so (then the point starts afresh).
+fn continuable(dir: &Path, p: &Point) -> bool {
+    run_dir(dir, p).join(RUN_STATE).is_file()
+        && summary_status(dir, p).as_deref() == Some("interrupted")
+        && read_record(dir, p).map_or(true, |r| r.status == "interrupted")
+}
+
+/// Starts point `index`: continues its interrupted run, or else moves aside what an earlier
+/// unfinished attempt left (never deleting it) and starts afresh. `rlab run` gets its own process
+/// group, so a Ctrl-C at the terminal reaches only the sweep, which decides what children are told.
 pub fn start(dir: &Path, spec: &SweepSpec, index: usize, threads: Option<usize>) -> Result<Attempt> {
     let p = &spec.points[index];
     for sub in [RUNS, POINTS, LOGS] {
         fs::create_dir_all(dir.join(sub)).with_context(|| format!("cannot create {}", dir.join(sub).display()))?;
     }
     let run = run_dir(dir, p);
-    if run.exists() {
-        let aside = dir.join(INCOMPLETE).join(format!("{}__{}", p.name, timestamp()));
-        fs::create_dir_all(dir.join(INCOMPLETE))?;
-        fs::rename(&run, &aside).with_context(|| format!("cannot move {} aside", run.display()))?;
-    }
+    let args = if continuable(dir, p) {
+        spec.continue_args(dir, index)
+    } else {
+        if run.exists() {
+            let aside = dir.join(INCOMPLETE).join(format!("{}__{}", p.name, timestamp()));
+            fs::create_dir_all(dir.join(INCOMPLETE))?;
+            fs::rename(&run, &aside).with_context(|| format!("cannot move {} aside", run.display()))?;
+        }
+        spec.run_args(dir, index, threads)
+    };
     let log = dir.join(LOGS).join(format!("{}.log", p.name));
     let mut file = fs::OpenOptions::new().create(true).append(true).open(&log).with_context(|| format!("cannot open {}", log.display()))?;
     let host = hostname();
@@ -122,7 +135,7 @@ pub fn start(dir: &Path, spec: &SweepSpec, index: usize, threads: Option<usize>)
     let log_offset = file.metadata()?.len();
     let exe = std::env::current_exe().context("cannot find the rlab executable")?;
     let mut cmd = Command::new(exe);
-    cmd.args(spec.run_args(dir, index, threads)).stdin(Stdio::null()).stdout(Stdio::null()).stderr(file);
+    cmd.args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(file);
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let child = cmd.spawn().context("cannot start rlab run")?;
     let record = Record { status: "running".into(), error: None, exit_code: None, host, pid: child.id(), started: started_at, ended: None, seconds: None };

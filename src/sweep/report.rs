@@ -25,6 +25,8 @@ pub struct Row<'a> {
     pub state: State,
     pub final_mean_return: Option<f64>,
     pub eval_mean_return: Option<f64>,
+    /// γ-discounted return of the evaluation episodes (comparable with V*(start)).
+    pub eval_discounted_return: Option<f64>,
     pub steps_to_threshold: Option<f64>,
     pub auc: Option<f64>,
     pub wall_seconds: Option<f64>,
@@ -54,6 +56,7 @@ pub fn collect<'a>(dir: &Path, spec: &'a SweepSpec) -> (Vec<Row<'a>>, Vec<String
                 state: state(dir, p),
                 final_mean_return: num("final_mean_return"),
                 eval_mean_return: num("eval_mean_return"),
+                eval_discounted_return: num("eval_mean_discounted_return"),
                 steps_to_threshold: spec.threshold(&p.env).and_then(|t| steps_to_threshold(&curve, t, LAST_EPISODES)),
                 auc: normalised_auc(&curve, total),
                 wall_seconds: wall,
@@ -100,7 +103,7 @@ pub fn csv(spec: &SweepSpec, rows: &[Row]) -> String {
     let extra: Vec<&str> = spec.keys.iter().map(String::as_str).filter(|k| !["gamma", "seed", "env"].contains(k)).collect();
     let mut head = vec!["index", "name", "env", "gamma", "seed"];
     head.extend(&extra);
-    head.extend(["status", "final_mean_return", "eval_mean_return", "steps_to_threshold", "auc", "wall_seconds", "env_steps", "error"]);
+    head.extend(["status", "final_mean_return", "eval_mean_return", "eval_discounted_return", "steps_to_threshold", "auc", "wall_seconds", "env_steps", "error"]);
     let mut out = head.iter().map(|h| field(h)).collect::<Vec<_>>().join(",") + "\n";
     for r in rows {
         let p = r.point;
@@ -110,6 +113,7 @@ pub fn csv(spec: &SweepSpec, rows: &[Row]) -> String {
             r.state.label().to_string(),
             opt(r.final_mean_return),
             opt(r.eval_mean_return),
+            opt(r.eval_discounted_return),
             opt(r.steps_to_threshold),
             opt(r.auc),
             opt(r.wall_seconds.map(|w| (w * 1000.0).round() / 1000.0)),

@@ -131,7 +131,7 @@ pub fn markdown(dir: &Path, spec: &SweepSpec, rows: &[Row]) -> String {
     }
     head.extend(["runs", "eval return", "final return", "steps to threshold", "AUC", "wall time (s)"].map(String::from));
     if grid_world {
-        head.extend(["optimal return", "V*(start)"].map(String::from));
+        head.extend(["optimal return", "eval discounted", "V*(start)"].map(String::from));
     }
     let _ = writeln!(md, "\n| {} |", head.join(" | "));
     let _ = writeln!(md, "|{}", head.iter().map(|_| "---|").collect::<String>());
@@ -155,6 +155,7 @@ pub fn markdown(dir: &Path, spec: &SweepSpec, rows: &[Row]) -> String {
         if grid_world {
             let o = opt.as_ref();
             cells.push(o.and_then(|o| o.policy_return).map_or("–".into(), |v| format!("{v:.4}")));
+            cells.push(stat(g.rows.iter().map(|r| r.eval_discounted_return), Unit::Return));
             cells.push(o.and_then(|o| o.v_star).map_or("–".into(), |v| format!("{v:.4}")));
         }
         let _ = writeln!(md, "| {} |", cells.join(" | "));
@@ -168,8 +169,9 @@ pub fn markdown(dir: &Path, spec: &SweepSpec, rows: &[Row]) -> String {
     if grid_world {
         md.push_str(concat!(
             "Optimal return: the expected undiscounted return, within the time limit, of the policy that is optimal for ",
-            "this γ (exact, from value iteration on the map's model), to compare with the eval return. V*(start): the ",
-            "discounted optimal value of the start, as `rlab solve` prints it.\n"
+            "this γ (exact, from value iteration on the map's model), to compare with the eval return. Eval discounted: ",
+            "the γ-discounted return of the evaluation episodes, to compare with V*(start), the optimal discounted value ",
+            "of the start as `rlab solve` prints it.\n"
         ));
     }
     let failed: Vec<&Row> = rows.iter().filter(|r| matches!(r.state, State::Failed(_))).collect();
