@@ -54,7 +54,7 @@ stop_daemons() {
   done
   if [ "$code" != 0 ]; then
     echo "slurm-test: FAILED; daemon logs:" >&2
-    tail -n 20 "$tmp"/*.log "$tmp"/munge/*.log "$tmp"/sweeps/slurm/logs/* 2>/dev/null >&2
+    tail -n 20 "$tmp"/*.log "$tmp"/munge/*.log "$tmp"/sweeps/slurm/logs/* >&2 2>/dev/null
   fi
   rm -rf "$tmp"
   exit "$code"
@@ -81,7 +81,7 @@ cpus="$(nproc)"
 mkdir -p "$tmp/state" "$tmp/spool"
 cat > "$conf" <<EOF
 ClusterName=rlabci
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=$(id -un)
 AuthType=auth/munge
 AuthInfo=socket=$tmp/munge/munge.socket
