@@ -135,7 +135,7 @@ fn new_sweep(a: SweepArgs) -> Result<i32> {
     if a.dry_run {
         let dir = std::env::current_dir()?.join(&a.logdir).join(a.name.as_deref().unwrap_or(&auto_name));
         match a.backend {
-            Backend::Slurm => print!("{}", slurm_script(&a, &dir, &all)?),
+            Backend::Slurm => print!("{}", slurm_script(&a, &spec, &dir, &all)?),
             Backend::Local => {
                 let threads = threads_per_job(a.jobs.unwrap_or_else(cores).min(all.len()));
                 for p in &spec.points {
@@ -252,9 +252,13 @@ fn print_report(dir: &Path, spec: &SweepSpec, quiet: bool) -> Result<()> {
     Ok(())
 }
 
-fn slurm_script(a: &SweepArgs, dir: &Path, indices: &[usize]) -> Result<String> {
+fn slurm_script(a: &SweepArgs, spec: &SweepSpec, dir: &Path, indices: &[usize]) -> Result<String> {
     let exe = std::env::current_exe().context("cannot find the rlab executable")?;
-    let cpus = a.flags.overrides()?.iter().rev().find(|(k, _)| k == "threads").and_then(|(_, v)| v.parse().ok()).unwrap_or(1);
+    // CPUs per task: the most libtorch threads any point asks for (runs use 1 unless set).
+    let threads = |p: &crate::sweep::Point| -> usize {
+        spec.base.iter().chain(&p.values).filter(|(k, _)| k == "threads").filter_map(|(_, v)| v.parse().ok()).last().unwrap_or(1)
+    };
+    let cpus = indices.iter().map(|&i| threads(&spec.points[i])).max().unwrap_or(1);
     slurm::script(&slurm::ScriptOptions { dir, exe: &exe, indices, jobs: a.jobs, cpus_per_task: cpus, extra: &a.sbatch_args })
 }
 
@@ -263,7 +267,7 @@ fn slurm_script(a: &SweepArgs, dir: &Path, indices: &[usize]) -> Result<String> 
 fn submit(a: &SweepArgs, dir: &Path, spec: &SweepSpec, indices: &[usize], sbatch: &Path, new: bool) -> Result<i32> {
     let abs = std::fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
     let file = if new { SLURM_SCRIPT.to_string() } else { format!("slurm-resume-{}.sbatch", timestamp()) };
-    let script = slurm_script(a, &abs, indices)?;
+    let script = slurm_script(a, spec, &abs, indices)?;
     let submitted = crate::run::run_dir::write_text_atomic(&abs.join(&file), &script).and_then(|_| slurm::submit(sbatch, &abs.join(&file), a.wait));
     let job = match submitted {
         Ok(job) => job,

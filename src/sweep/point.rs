@@ -105,7 +105,7 @@ pub struct Attempt {
 fn continuable(dir: &Path, p: &Point) -> bool {
     run_dir(dir, p).join(RUN_STATE).is_file()
         && summary_status(dir, p).as_deref() == Some("interrupted")
-        && read_record(dir, p).map_or(true, |r| r.status == "interrupted")
+        && !matches!(read_record(dir, p), Some(r) if r.status != "interrupted")
 }
 
 /// Starts point `index`: continues its interrupted run, or else moves aside what an earlier
