@@ -1,6 +1,6 @@
 //! `rlab logs PATH...`: read scalars from event files (any tool's), list, compare, export, plot.
 
-use std::{io::Write, path::PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
@@ -78,14 +78,10 @@ pub fn logs(a: LogsArgs) -> Result<i32> {
         plot(&runs, &tags, a.smooth.unwrap_or(1), path)?;
         eprintln!("wrote {}", path.display());
     }
-    let text = match a.format {
-        LogFormat::Table => table(&runs, !a.tags.is_empty(), a.last),
-        LogFormat::Csv => csv(&runs),
-        LogFormat::Json => format!("{}\n", json(&runs, a.last)),
-    };
-    // Exports are often piped into `head`: a reader that stops early is not an error.
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(0),
+    match a.format {
+        LogFormat::Table => print!("{}", table(&runs, !a.tags.is_empty(), a.last)),
+        LogFormat::Csv => print!("{}", csv(&runs)),
+        LogFormat::Json => println!("{}", json(&runs, a.last)),
     }
+    Ok(0)
 }

@@ -16,7 +16,7 @@ use crate::{
     run::run_dir::{create_run_dir, timestamp},
     sweep::{
         grid::{build_spec, gamma_axis, grid_axis, order_axes, seeds_axis},
-        local::{cores, run_points, threads_per_job, Tally},
+        local::{cores, run_points, threads_per_job, Plan, Signals, Tally},
         point::{busy, state, unfinished, State},
         report::write_report,
         slurm, SweepSpec, BASE_CONFIG, LOGS, POINTS, RUNS, SLURM_SCRIPT,
@@ -199,7 +199,7 @@ fn ctrl_c_presses() -> Arc<AtomicUsize> {
     let _ = ctrlc::set_handler(move || {
         let n = p.fetch_add(1, Ordering::SeqCst) + 1;
         let msg = match n {
-            1 => "stopping: no new points; running ones save and stop after their iteration (Ctrl-C again: stop them at once)",
+            1 => "stopping: no new points; running ones save and stop after their iteration (again: stop them at once)",
             2 => "stopping the running points at once (Ctrl-C again: kill them)",
             _ => "killing the running points",
         };
@@ -217,7 +217,8 @@ fn run_here(a: &SweepArgs, dir: &Path, spec: &SweepSpec, todo: &[usize]) -> Resu
         if !a.quiet {
             println!("running {} of {} points, {jobs} at a time, {threads} libtorch thread(s) each", todo.len(), spec.points.len());
         }
-        tally = run_points(dir, spec, todo, jobs, Some(threads), &presses, |line| {
+        let plan = Plan { todo, jobs, threads: Some(threads), signals: Signals::Forward };
+        tally = run_points(dir, spec, &plan, &presses, |line| {
             if !a.quiet {
                 println!("{line}");
             }
@@ -329,8 +330,10 @@ pub fn sweep_worker(a: WorkerArgs) -> Result<i32> {
     }
     // Slurm says how many CPUs the task got; elsewhere the run's own setting stands.
     let threads = std::env::var("SLURM_CPUS_PER_TASK").ok().and_then(|v| v.parse().ok());
+    // Slurm's scancel and time limit signal every process of the task: the run hears them itself.
     let presses = ctrl_c_presses();
-    let tally = run_points(&a.sweep_dir, &spec, &[index], 1, threads, &presses, |line| println!("{line}"))?;
+    let plan = Plan { todo: &[index], jobs: 1, threads, signals: Signals::Shared };
+    let tally = run_points(&a.sweep_dir, &spec, &plan, &presses, |line| println!("{line}"))?;
     match (tally.finished, tally.interrupted) {
         (1, _) => Ok(0),
         (_, 1) => Ok(130),

@@ -56,7 +56,10 @@ pub fn split_values(list: &str, what: &str) -> Result<Vec<String>> {
 pub fn gamma_axis(list: &str) -> Result<Axis> {
     let values = split_values(list, "--gamma")?
         .iter()
-        .map(|v| v.parse::<f64>().map(|g| format!("{g:?}")).map_err(|_| anyhow!("--gamma: '{v}' is not a number")))
+        .map(|v| match v.parse::<f64>() {
+            Ok(g) if g.is_finite() => Ok(format!("{g:?}")),
+            _ => Err(anyhow!("--gamma: '{v}' is not a finite number")),
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(Axis { key: "gamma".into(), values })
 }
@@ -64,7 +67,11 @@ pub fn gamma_axis(list: &str) -> Result<Axis> {
 pub fn seeds_axis(list: &str) -> Result<Axis> {
     let values = split_values(list, "--seeds")?
         .iter()
-        .map(|v| v.parse::<u64>().map(|s| s.to_string()).map_err(|_| anyhow!("--seeds: '{v}' is not a non-negative integer")))
+        // TOML integers are i64.
+        .map(|v| match v.parse::<u64>() {
+            Ok(s) if s <= i64::MAX as u64 => Ok(s.to_string()),
+            _ => Err(anyhow!("--seeds: '{v}' is not an integer from 0 to {}", i64::MAX)),
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(Axis { key: "seed".into(), values })
 }
@@ -181,6 +188,8 @@ mod tests {
         assert!(split_values("1,,2", "x").unwrap_err().to_string().contains("value 2"));
         assert!(split_values("1,1", "x").unwrap_err().to_string().contains("twice"));
         assert!(gamma_axis("0.9,abc").unwrap_err().to_string().contains("'abc'"));
+        assert!(gamma_axis("nan").unwrap_err().to_string().contains("finite"));
+        assert!(seeds_axis("18446744073709551615").is_err() && seeds_axis("-1").is_err());
         assert_eq!(gamma_axis("0.90, 1").unwrap().values, vec!["0.9", "1.0"]);
         assert!(grid_axis("nokey").is_err() && grid_axis("=1").is_err() && grid_axis("a..b=1").is_err());
         assert!(grid_axis("ppo.clip_coef=").unwrap_err().to_string().contains("empty list"));

@@ -1,10 +1,12 @@
 //! Runs points on this machine, `jobs` child processes at a time.
 //!
-//! Ctrl-C: the children live in their own process groups, so the terminal's SIGINT reaches only
-//! the sweep. The first press stops launching points and forwards one SIGINT to every running
-//! child (each finishes its iteration, saves its checkpoint and an "interrupted" summary); the
-//! second forwards another (the children quit at once); the third kills them. Finished points are
-//! never touched.
+//! Ctrl-C (or SIGTERM) with `Signals::Forward`: the children live in their own process groups, so
+//! the terminal's SIGINT reaches only the sweep. The first press stops launching points and
+//! forwards one SIGINT to every running child (each finishes its iteration, saves its checkpoint
+//! and an "interrupted" summary); the second forwards another (the children quit at once); the
+//! third kills them. With `Signals::Shared` (a sweep worker under Slurm, which signals every
+//! process of the task itself) the child shares the caller's group and gets signals directly.
+//! Finished points are never touched.
 
 use std::{
     collections::VecDeque,
@@ -38,17 +40,28 @@ pub fn cores() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
 
-/// Runs the points `todo` (indices into `spec.points`). `presses` counts Ctrl-C presses; `say`
-/// gets one line per point that ends.
-pub fn run_points(
-    dir: &Path,
-    spec: &SweepSpec,
-    todo: &[usize],
-    jobs: usize,
-    threads: Option<usize>,
-    presses: &AtomicUsize,
-    mut say: impl FnMut(&str),
-) -> Result<Tally> {
+/// How stop signals reach the children.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signals {
+    /// Children in their own process groups; the sweep forwards what it receives.
+    Forward,
+    /// Children in the caller's process group; they receive the same signals directly.
+    Shared,
+}
+
+/// What to run and how.
+pub struct Plan<'a> {
+    /// Indices into `spec.points`.
+    pub todo: &'a [usize],
+    pub jobs: usize,
+    pub threads: Option<usize>,
+    pub signals: Signals,
+}
+
+/// Runs `plan.todo`. `presses` counts Ctrl-C presses; `say` gets one line per point that ends.
+pub fn run_points(dir: &Path, spec: &SweepSpec, plan: &Plan, presses: &AtomicUsize, mut say: impl FnMut(&str)) -> Result<Tally> {
+    let Plan { todo, jobs, threads, signals } = *plan;
+    let forward = signals == Signals::Forward;
     let mut queue: VecDeque<usize> = todo.iter().copied().collect();
     let mut running: Vec<Attempt> = Vec::new();
     let mut tally = Tally::default();
@@ -58,7 +71,7 @@ pub fn run_points(
         let pressed = presses.load(Ordering::SeqCst);
         while pressed == 0 && running.len() < jobs.max(1) {
             let Some(index) = queue.pop_front() else { break };
-            match start(dir, spec, index, threads) {
+            match start(dir, spec, index, threads, forward) {
                 Ok(a) => running.push(a),
                 Err(e) => {
                     tally.failed += 1;
@@ -70,7 +83,7 @@ pub fn run_points(
         if running.is_empty() {
             break;
         }
-        for press in forwarded + 1..=pressed {
+        for press in (forwarded + 1..=pressed).filter(|_| forward) {
             let signal = if press >= 3 { libc::SIGKILL } else { libc::SIGINT };
             running.iter().for_each(|a| a.signal(signal));
         }

@@ -109,9 +109,10 @@ fn continuable(dir: &Path, p: &Point) -> bool {
 }
 
 /// Starts point `index`: continues its interrupted run, or else moves aside what an earlier
-/// unfinished attempt left (never deleting it) and starts afresh. `rlab run` gets its own process
-/// group, so a Ctrl-C at the terminal reaches only the sweep, which decides what children are told.
-pub fn start(dir: &Path, spec: &SweepSpec, index: usize, threads: Option<usize>) -> Result<Attempt> {
+/// unfinished attempt left (never deleting it) and starts afresh. With `own_group`, `rlab run`
+/// gets its own process group, so a Ctrl-C at the terminal reaches only the caller, which then
+/// decides what the child is told.
+pub fn start(dir: &Path, spec: &SweepSpec, index: usize, threads: Option<usize>, own_group: bool) -> Result<Attempt> {
     let p = &spec.points[index];
     for sub in [RUNS, POINTS, LOGS] {
         fs::create_dir_all(dir.join(sub)).with_context(|| format!("cannot create {}", dir.join(sub).display()))?;
@@ -136,7 +137,9 @@ pub fn start(dir: &Path, spec: &SweepSpec, index: usize, threads: Option<usize>)
     let exe = std::env::current_exe().context("cannot find the rlab executable")?;
     let mut cmd = Command::new(exe);
     cmd.args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(file);
-    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    if own_group {
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    }
     let child = cmd.spawn().context("cannot start rlab run")?;
     let record = Record { status: "running".into(), error: None, exit_code: None, host, pid: child.id(), started: started_at, ended: None, seconds: None };
     write_record(dir, p, &record)?;
