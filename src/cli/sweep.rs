@@ -257,7 +257,7 @@ fn slurm_script(a: &SweepArgs, spec: &SweepSpec, dir: &Path, indices: &[usize]) 
     let exe = std::env::current_exe().context("cannot find the rlab executable")?;
     // CPUs per task: the most libtorch threads any point asks for (runs use 1 unless set).
     let threads = |p: &crate::sweep::Point| -> usize {
-        spec.base.iter().chain(&p.values).filter(|(k, _)| k == "threads").filter_map(|(_, v)| v.parse().ok()).last().unwrap_or(1)
+        spec.base.iter().chain(&p.values).filter(|(k, _)| k == "threads").filter_map(|(_, v)| v.parse().ok()).next_back().unwrap_or(1)
     };
     let cpus = indices.iter().map(|&i| threads(&spec.points[i])).max().unwrap_or(1);
     slurm::script(&slurm::ScriptOptions { dir, exe: &exe, indices, jobs: a.jobs, cpus_per_task: cpus, extra: &a.sbatch_args })
