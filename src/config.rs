@@ -12,7 +12,7 @@ use rlab_agents::{
     reinforce::ReinforceConfig,
     DeviceChoice,
 };
-use serde::{Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -183,9 +183,7 @@ impl RunConfig {
 
     /// Reads a resolved config (as saved in a run directory).
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let value = parse_toml(&text, path)?;
-        from_value(value).with_context(|| format!("{}", path.display()))
+        load_toml(path)
     }
 }
 
@@ -218,13 +216,34 @@ pub fn resolve(file: Option<&Path>, overrides: &[(String, String)]) -> Result<Ru
     };
     let mut value = toml::Value::try_from(RunConfig::defaults_for(algo)).context("cannot encode defaults")?;
     merge(&mut value, user);
-    let config = from_value(value)?;
+    let config: RunConfig = from_value(value)?;
     config.validate()?;
     Ok(config)
 }
 
-fn from_value(value: toml::Value) -> Result<RunConfig> {
-    RunConfig::deserialize(value).map_err(|e| anyhow!("config: {}", one_line(&e.to_string())))
+/// Defaults, then an optional TOML file, then `key=value` overrides, for any config type (the
+/// supervised trainers' configs use it). Does not validate.
+pub fn resolve_layers<T: Serialize + DeserializeOwned + Default>(file: Option<&Path>, overrides: &[(String, String)]) -> Result<T> {
+    let mut value = toml::Value::try_from(T::default()).context("cannot encode defaults")?;
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config {}", path.display()))?;
+        merge(&mut value, parse_toml(&text, path)?);
+    }
+    for (key, raw) in overrides {
+        set_key(&mut value, key, raw)?;
+    }
+    from_value(value)
+}
+
+/// Reads a resolved config of any type (as saved in a run directory).
+pub fn load_toml<T: DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let value = parse_toml(&text, path)?;
+    from_value(value).with_context(|| format!("{}", path.display()))
+}
+
+fn from_value<T: DeserializeOwned>(value: toml::Value) -> Result<T> {
+    T::deserialize(value).map_err(|e| anyhow!("config: {}", one_line(&e.to_string())))
 }
 
 /// Parses TOML, reporting a syntax error as `FILE:LINE:COLUMN: message` on one line.

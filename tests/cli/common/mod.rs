@@ -1,5 +1,7 @@
 //! A small builder around the `rlab` binary and temp directories.
 
+pub mod synthetic;
+
 use std::{
     path::{Path, PathBuf},
     process::{Command, Output},

@@ -1,0 +1,214 @@
+//! The fitted vectoriser: vocabulary plus settings, and the four output forms.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    vocab::{fit_vocabulary, TermStats},
+    Side, TextError, Tokenizer, VectorizerConfig,
+};
+
+/// Sequence id of padding.
+pub const PAD: i64 = 0;
+/// Sequence id of a word outside the vocabulary. Term `i` (sorted order) has id `i + 2`.
+pub const OOV: i64 = 1;
+
+/// What is saved with a model: settings, the corpus size and each term's document frequency
+/// (enough to rebuild the index and the idf weights exactly).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Saved {
+    config: VectorizerConfig,
+    n_docs: usize,
+    terms: Vec<String>,
+    df: Vec<u64>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(try_from = "Saved", into = "Saved")]
+pub struct Vectorizer {
+    config: VectorizerConfig,
+    tokenizer: Tokenizer,
+    n_docs: usize,
+    terms: Vec<String>,
+    df: Vec<u64>,
+    index: HashMap<String, usize>,
+}
+
+impl TryFrom<Saved> for Vectorizer {
+    type Error = String;
+    fn try_from(s: Saved) -> Result<Self, String> {
+        if s.terms.len() != s.df.len() {
+            return Err(format!("vectorizer: {} terms but {} document frequencies", s.terms.len(), s.df.len()));
+        }
+        s.config.validate().map_err(|e| e.to_string())?;
+        Ok(Vectorizer::from_parts(s.config, s.n_docs, s.terms, s.df))
+    }
+}
+
+impl From<Vectorizer> for Saved {
+    fn from(v: Vectorizer) -> Self {
+        Saved { config: v.config, n_docs: v.n_docs, terms: v.terms, df: v.df }
+    }
+}
+
+impl Vectorizer {
+    /// Fits the vocabulary on `texts`.
+    pub fn fit<S: AsRef<str>>(texts: &[S], config: &VectorizerConfig) -> Result<Self, TextError> {
+        config.validate()?;
+        let tokenizer = Tokenizer::from(config);
+        let docs: Vec<Vec<String>> = texts.iter().map(|t| tokenizer.terms(t.as_ref())).collect();
+        let vocab = fit_vocabulary(&docs, config)?;
+        let (terms, stats): (Vec<String>, Vec<TermStats>) = vocab.into_iter().unzip();
+        Ok(Vectorizer::from_parts(config.clone(), texts.len(), terms, stats.iter().map(|s| s.df).collect()))
+    }
+
+    fn from_parts(config: VectorizerConfig, n_docs: usize, terms: Vec<String>, df: Vec<u64>) -> Self {
+        let index = terms.iter().enumerate().map(|(i, t)| (t.clone(), i)).collect();
+        Vectorizer { tokenizer: Tokenizer::from(&config), config, n_docs, terms, df, index }
+    }
+
+    pub fn config(&self) -> &VectorizerConfig {
+        &self.config
+    }
+
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    /// The vocabulary in index order (sorted, as scikit-learn's `get_feature_names_out`).
+    pub fn terms(&self) -> &[String] {
+        &self.terms
+    }
+
+    /// Columns of the count / TF-IDF / one-hot outputs.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// Rows an embedding needs for [`Vectorizer::sequence`] ids (the terms, padding and OOV).
+    pub fn sequence_vocab_size(&self) -> usize {
+        self.terms.len() + 2
+    }
+
+    pub fn index_of(&self, term: &str) -> Option<usize> {
+        self.index.get(term).copied()
+    }
+
+    /// Smoothed idf of term `i`: ln((1 + n) / (1 + df)) + 1.
+    pub fn idf(&self, i: usize) -> f64 {
+        ((1.0 + self.n_docs as f64) / (1.0 + self.df[i] as f64)).ln() + 1.0
+    }
+
+    /// Term counts as sparse `(column, count)` pairs, sorted by column.
+    pub fn counts(&self, text: &str) -> Vec<(usize, f64)> {
+        let mut c: HashMap<usize, f64> = HashMap::new();
+        for term in self.tokenizer.terms(text) {
+            if let Some(i) = self.index_of(&term) {
+                *c.entry(i).or_insert(0.0) += 1.0;
+            }
+        }
+        let mut v: Vec<(usize, f64)> = c.into_iter().collect();
+        v.sort_by_key(|p| p.0);
+        v
+    }
+
+    /// Counts times idf, scaled to unit L2 norm (a text with no known term stays all zero).
+    pub fn tfidf(&self, text: &str) -> Vec<(usize, f64)> {
+        let mut v: Vec<(usize, f64)> = self.counts(text).into_iter().map(|(i, c)| (i, c * self.idf(i))).collect();
+        let norm = v.iter().map(|p| p.1 * p.1).sum::<f64>().sqrt();
+        if norm > 0.0 {
+            v.iter_mut().for_each(|p| p.1 /= norm);
+        }
+        v
+    }
+
+    /// 1 for each vocabulary term present (scikit-learn's `binary=True`; Keras' multi-hot).
+    pub fn onehot(&self, text: &str) -> Vec<(usize, f64)> {
+        self.counts(text).into_iter().map(|(i, _)| (i, 1.0)).collect()
+    }
+
+    /// A sparse row as a dense vector of [`Vectorizer::len`] values.
+    pub fn dense(&self, sparse: &[(usize, f64)]) -> Vec<f32> {
+        let mut d = vec![0f32; self.len()];
+        for &(i, v) in sparse {
+            d[i] = v as f32;
+        }
+        d
+    }
+
+    /// The words as ids (term `i` → `i + 2`, unknown → [`OOV`]), cut to `max_len` at the
+    /// truncation side and filled with [`PAD`] at the padding side.
+    pub fn sequence(&self, text: &str) -> Vec<i64> {
+        let ids: Vec<i64> = self.tokenizer.words(text).iter().map(|w| self.index_of(w).map_or(OOV, |i| i as i64 + 2)).collect();
+        let n = self.config.max_len;
+        let kept: &[i64] = if ids.len() <= n {
+            &ids
+        } else {
+            match self.config.truncation {
+                Side::Pre => &ids[ids.len() - n..],
+                Side::Post => &ids[..n],
+            }
+        };
+        let pad = vec![PAD; n - kept.len()];
+        match self.config.padding {
+            Side::Pre => [pad.as_slice(), kept].concat(),
+            Side::Post => [kept, pad.as_slice()].concat(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fitted(texts: &[&str], config: VectorizerConfig) -> Vectorizer {
+        Vectorizer::fit(texts, &config).unwrap()
+    }
+
+    #[test]
+    fn counts_and_tfidf_match_sklearn_by_hand() {
+        let v = fitted(&["the cat sat", "the dog sat down", "cats!"], VectorizerConfig::sklearn());
+        assert_eq!(v.terms(), ["cat", "cats", "dog", "down", "sat", "the"]);
+        assert_eq!(v.counts("The cat, the CAT; a bird"), vec![(0, 2.0), (5, 2.0)]);
+        // idf(the) = ln(4/3) + 1, idf(cat) = ln(4/2) + 1; both counts 2.
+        let (a, b) = ((4f64 / 3.0).ln() + 1.0, 2f64.ln() + 1.0);
+        let t = v.tfidf("the cat the cat");
+        let norm = (a * a + b * b).sqrt();
+        assert!((t[0].1 - b / norm).abs() < 1e-12 && (t[1].1 - a / norm).abs() < 1e-12, "{t:?}");
+        assert!(v.tfidf("unknown words").is_empty());
+        assert_eq!(v.onehot("cat cat dog"), vec![(0, 1.0), (2, 1.0)]);
+        assert_eq!(v.dense(&v.onehot("sat")), vec![0.0, 0.0, 0.0, 0.0, 1.0, 0.0]);
+    }
+
+    #[test]
+    fn sequences_pad_and_truncate_on_the_chosen_side() {
+        let mut cfg = VectorizerConfig { max_len: 4, ..VectorizerConfig::sklearn() };
+        let v = fitted(&["aa bb cc dd ee"], cfg.clone());
+        // aa=2, bb=3, cc=4, dd=5, ee=6; zz unknown.
+        assert_eq!(v.sequence("aa zz"), vec![PAD, PAD, 2, OOV]);
+        assert_eq!(v.sequence("aa bb cc dd ee"), vec![2, 3, 4, 5]);
+        cfg.padding = Side::Post;
+        cfg.truncation = Side::Pre;
+        let v = fitted(&["aa bb cc dd ee"], cfg);
+        assert_eq!(v.sequence("aa zz"), vec![2, OOV, PAD, PAD]);
+        assert_eq!(v.sequence("aa bb cc dd ee"), vec![3, 4, 5, 6]);
+        assert_eq!(v.sequence(""), vec![PAD; 4]);
+        assert_eq!(v.sequence_vocab_size(), 7);
+    }
+
+    #[test]
+    fn saved_and_loaded_vectorizer_is_the_same() {
+        let v = fitted(&["the cat sat", "the dog"], VectorizerConfig { ngram_range: [1, 2], ..Default::default() });
+        let json = serde_json::to_string(&v).unwrap();
+        let w: Vectorizer = serde_json::from_str(&json).unwrap();
+        assert_eq!(w.terms(), v.terms());
+        assert_eq!(w.tfidf("the cat"), v.tfidf("the cat"));
+        assert!(serde_json::from_str::<Vectorizer>(&json.replace("\"df\":[", "\"df\":[9,")).is_err());
+    }
+}
