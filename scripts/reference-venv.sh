@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Makes (or reuses) the Python venv holding the reference implementations that tests check rlab
-# against: Gymnasium (environments) and TensorBoard (event-file reader). Prints its python path.
-# Lives in the cache outside the checkout; rebuilt when the pinned requirements change.
+# against: Gymnasium (environments), TensorBoard (event-file reader) and scikit-learn (metrics,
+# vectoriser). Prints its python path.
+# Lives in the cache outside the checkout, one per set of pinned requirements.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${RLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rlab}"
-venv="$cache/venv-reference"
 reqs=("$root"/scripts/requirements-*.txt)
 want="$(cat "${reqs[@]}" | sha256sum | cut -c1-16)"
+# One venv per set of pins: checkouts with different requirements (branches, older clones) each
+# keep theirs instead of deleting and rebuilding a venv another checkout's tests may be using.
+venv="$cache/venv-reference-$want"
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.rlab-reqs" 2>/dev/null)" != "$want" ]; then
   command -v python3 >/dev/null 2>&1 || { echo "reference-venv: python3 is required" >&2; exit 1; }
   echo "reference-venv: creating $venv" >&2

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # The test command: sets up what the tests need (libtorch, the Python reference venv) and runs
-# every test of the workspace, cross-checked against the real Gymnasium and TensorBoard.
+# every test of the workspace, cross-checked against the real Gymnasium, TensorBoard and scikit-learn.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$RLAB_ROOT"
 
 python="$(scripts/reference-venv.sh)"
 export RLAB_TB_PYTHON="$python"   # tests/cli: rlab's event files read back by TensorBoard's EventAccumulator
+export RLAB_SKLEARN_PYTHON="$python"   # tests/cli/sklearn_parity.rs: metrics and vectoriser against scikit-learn
+
+# The small real datasets the tests use (into RLAB_DATA, default ~/.cache/rlab/data; a no-op when
+# they are there with the right checksums). Fashion-MNIST is not needed by the tests.
+cargo run --release --locked --quiet -- data fetch breast-cancer sms-spam mnist5k
+export RLAB_REQUIRE_DATA=1   # tests/cli/real_data.rs fails, rather than skips, without them
 
 # The checked-in CartPole trajectories must be what today's pinned Gymnasium records.
 fresh="$(mktemp -d)/cartpole_gymnasium.json"

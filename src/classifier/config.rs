@@ -46,11 +46,24 @@ impl Default for DataConfig {
     }
 }
 
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClassWeight {
+    /// Every example counts the same.
+    #[default]
+    None,
+    /// Weight each class by n / (classes · its count) in the training loss (scikit-learn's
+    /// "balanced"): a rare class counts as much as a common one.
+    Balanced,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ClassifierConfig {
     /// cnn, mlp, lstm, gru or textcnn.
     pub model: Option<ModelKind>,
+    /// none or balanced: class weights in the training loss.
+    pub class_weight: ClassWeight,
     /// auto, cpu or cuda.
     pub device: DeviceChoice,
     /// libtorch CPU threads.
@@ -71,6 +84,7 @@ impl Default for ClassifierConfig {
     fn default() -> Self {
         ClassifierConfig {
             model: None,
+            class_weight: ClassWeight::None,
             device: DeviceChoice::Auto,
             threads: 2,
             eval_batch_size: 512,

@@ -17,9 +17,9 @@ use anyhow::{bail, Context, Result};
 use rlab_tensorboard::EventWriter;
 use serde::Serialize;
 use serde_json::json;
-use tch::{nn, Device};
+use tch::{nn, Device, Tensor};
 
-pub use config::{ClassifierConfig, DataConfig};
+pub use config::{ClassWeight, ClassifierConfig, DataConfig};
 pub use spec::{InputSpec, ModelSpec, SPEC};
 pub use task::{headline_f1, Inference, Net};
 
@@ -31,7 +31,7 @@ use crate::{
     supervised::{fit, load_best, FitOptions, FitOutcome, BEST, CHECKPOINT},
 };
 use prepare::{prepare, Part};
-use task::ClassifierTask;
+use task::{balanced_weights, ClassifierTask};
 
 pub const CONFIG: &str = "config.toml";
 pub const SUMMARY: &str = "summary.json";
@@ -99,7 +99,11 @@ pub fn train(config: &ClassifierConfig, opts: &TrainOptions, stop: &AtomicBool) 
     }
 
     let started = Instant::now();
-    let mut task = ClassifierTask { net: &net, train: &data.train, validation: data.validation.as_ref(), eval_batch: config.eval_batch_size };
+    let class_weights = match config.class_weight {
+        ClassWeight::None => None,
+        ClassWeight::Balanced => Some(Tensor::from_slice(&balanced_weights(&data.train.labels, data.spec.classes.len())).to_device(device)),
+    };
+    let mut task = ClassifierTask { net: &net, train: &data.train, validation: data.validation.as_ref(), eval_batch: config.eval_batch_size, class_weights };
     let fit_opts = FitOptions { dir: &dir, resume: opts.resume.is_some(), quiet: opts.quiet, stop };
     let outcome = fit(&mut task, &config.train, &mut tb, &fit_opts)?;
 

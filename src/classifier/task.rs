@@ -29,10 +29,15 @@ impl Net {
     /// Mean loss of `logits` against class indices `y`: binary cross-entropy on one logit
     /// (sigmoid) for two classes, cross-entropy on softmax otherwise.
     pub fn loss(&self, logits: &Tensor, y: &Tensor) -> Tensor {
+        self.per_example_loss(logits, y).mean(Kind::Float)
+    }
+
+    /// The loss of each example (before averaging), so training can weight it by class.
+    pub fn per_example_loss(&self, logits: &Tensor, y: &Tensor) -> Tensor {
         if self.binary {
-            logits.squeeze_dim(1).binary_cross_entropy_with_logits::<Tensor>(&y.to_kind(Kind::Float), None, None, tch::Reduction::Mean)
+            logits.squeeze_dim(1).binary_cross_entropy_with_logits::<Tensor>(&y.to_kind(Kind::Float), None, None, tch::Reduction::None)
         } else {
-            logits.cross_entropy_for_logits(y)
+            logits.log_softmax(1, Kind::Float).gather(1, &y.unsqueeze(1), false).squeeze_dim(1).neg()
         }
     }
 
@@ -79,6 +84,18 @@ pub struct ClassifierTask<'a> {
     pub train: &'a Part,
     pub validation: Option<&'a Part>,
     pub eval_batch: usize,
+    /// Training-loss weight of each class (None: all 1). Validation and test losses are unweighted.
+    pub class_weights: Option<Tensor>,
+}
+
+/// scikit-learn's `class_weight="balanced"`: n / (classes · count of the class), so that every
+/// class carries the same total weight and the weights average 1 over the examples.
+pub fn balanced_weights(labels: &[usize], n_classes: usize) -> Vec<f32> {
+    let mut counts = vec![0usize; n_classes];
+    for &l in labels {
+        counts[l] += 1;
+    }
+    counts.iter().map(|&c| if c == 0 { 0.0 } else { labels.len() as f32 / (n_classes * c) as f32 }).collect()
 }
 
 /// F1 used for model selection: the positive class's for two classes, macro otherwise.
@@ -102,7 +119,11 @@ impl Task for ClassifierTask<'_> {
         let x = self.train.x.index_select(0, &idx);
         let y = self.train.y.index_select(0, &idx);
         let logits = self.net.module.forward_t(&x, true);
-        let loss = self.net.loss(&logits, &y);
+        let per = self.net.per_example_loss(&logits, &y);
+        let loss = match &self.class_weights {
+            Some(w) => (per * w.index_select(0, &y)).mean(Kind::Float),
+            None => per.mean(Kind::Float),
+        };
         optim.backward_step("model", &loss);
         let correct = tch::no_grad(|| {
             let pred = if self.net.binary { logits.squeeze_dim(1).gt(0.0).to_kind(Kind::Int64) } else { logits.argmax(1, false) };
@@ -119,5 +140,17 @@ impl Task for ClassifierTask<'_> {
             ("accuracy".into(), accuracy(&v.labels, &inf.predicted)?),
             ("f1".into(), headline_f1(&v.labels, &inf.predicted, self.net.n_classes)),
         ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balanced_weights_follow_sklearn() {
+        // sklearn compute_class_weight("balanced", classes=[0,1,2], y=[0,0,0,1]) → [4/9, 4/3, 0 for an absent class].
+        let w = balanced_weights(&[0, 0, 0, 1], 3);
+        assert!((w[0] - 4.0 / 9.0).abs() < 1e-6 && (w[1] - 4.0 / 3.0).abs() < 1e-6 && w[2] == 0.0, "{w:?}");
     }
 }

@@ -94,9 +94,11 @@ pub fn build(kind: ModelKind, cfg: &ModelsConfig, shape: &InputShape, outputs: i
     })
 }
 
-/// A token embedding whose padding row (id 0) starts at zero and never gets a gradient.
+/// A token embedding whose padding row (id 0) starts at zero and never gets a gradient. Rows
+/// start uniform in ±0.05 (Keras' default) rather than PyTorch's N(0, 1): small starting
+/// vectors keep the first epochs from fitting the training texts' rare words at once.
 pub(crate) fn padded_embedding(p: nn::Path, vocab: i64, dim: i64) -> nn::Embedding {
-    let cfg = nn::EmbeddingConfig { padding_idx: crate::text::PAD, ..Default::default() };
+    let cfg = nn::EmbeddingConfig { padding_idx: crate::text::PAD, ws_init: nn::Init::Uniform { lo: -0.05, up: 0.05 }, ..Default::default() };
     let emb = nn::embedding(p, vocab, dim, cfg);
     tch::no_grad(|| {
         let _ = emb.ws.get(crate::text::PAD).fill_(0.0);

@@ -21,7 +21,7 @@ pub struct RnnConfig {
 
 impl Default for RnnConfig {
     fn default() -> Self {
-        RnnConfig { embedding_dim: 128, hidden: 128, layers: 1, bidirectional: false, dropout: 0.0 }
+        RnnConfig { embedding_dim: 128, hidden: 128, layers: 1, bidirectional: false, dropout: 0.3 }
     }
 }
 

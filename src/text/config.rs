@@ -59,6 +59,9 @@ pub struct VectorizerConfig {
     pub strip_punctuation: bool,
     /// Shortest token kept, in characters (scikit-learn's default pattern keeps 2 or more).
     pub min_token_chars: usize,
+    /// Write every digit 0–9 as 0 before tokenising, so numbers of the same shape (phone numbers,
+    /// short codes, prices) share one token. Not a scikit-learn option; off by default.
+    pub normalize_digits: bool,
     /// Sequence length for embedding models.
     pub max_len: usize,
     /// Where padding goes. `pre` keeps the real words next to a recurrent model's final state.
@@ -67,6 +70,8 @@ pub struct VectorizerConfig {
     pub truncation: Side,
 }
 
+/// The text models' defaults (measured on the SMS data): 4000 terms, one-character words kept
+/// ("u", "2", "r" are frequent in texts), digits normalised, 48 ids (95% of messages are shorter).
 impl Default for VectorizerConfig {
     fn default() -> Self {
         VectorizerConfig {
@@ -76,8 +81,9 @@ impl Default for VectorizerConfig {
             max_df: DfBound::Proportion(1.0),
             lowercase: true,
             strip_punctuation: true,
-            min_token_chars: 2,
-            max_len: 64,
+            min_token_chars: 1,
+            normalize_digits: true,
+            max_len: 48,
             padding: Side::Pre,
             truncation: Side::Post,
         }
@@ -85,9 +91,10 @@ impl Default for VectorizerConfig {
 }
 
 impl VectorizerConfig {
-    /// scikit-learn's `CountVectorizer()` defaults: every term, unigrams, min_df 1, max_df 1.0.
+    /// scikit-learn's `CountVectorizer()` defaults: every term, tokens of 2+ word characters,
+    /// lowercase, unigrams, min_df 1, max_df 1.0, digits as they are.
     pub fn sklearn() -> Self {
-        VectorizerConfig { max_features: None, ..Default::default() }
+        VectorizerConfig { max_features: None, min_token_chars: 2, normalize_digits: false, ..Default::default() }
     }
 
     pub fn validate(&self) -> Result<(), TextError> {

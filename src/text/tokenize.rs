@@ -7,6 +7,7 @@ pub struct Tokenizer {
     pub lowercase: bool,
     pub strip_punctuation: bool,
     pub min_token_chars: usize,
+    pub normalize_digits: bool,
     pub ngram_range: [usize; 2],
 }
 
@@ -16,6 +17,7 @@ impl From<&VectorizerConfig> for Tokenizer {
             lowercase: c.lowercase,
             strip_punctuation: c.strip_punctuation,
             min_token_chars: c.min_token_chars,
+            normalize_digits: c.normalize_digits,
             ngram_range: c.ngram_range,
         }
     }
@@ -30,7 +32,10 @@ impl Tokenizer {
     /// The words of `text`. With `strip_punctuation` a token is a maximal run of word characters
     /// (scikit-learn's `(?u)\b\w\w+\b` when `min_token_chars` is 2); otherwise a whitespace-separated chunk.
     pub fn words(&self, text: &str) -> Vec<String> {
-        let text = if self.lowercase { text.to_lowercase() } else { text.to_string() };
+        let mut text = if self.lowercase { text.to_lowercase() } else { text.to_string() };
+        if self.normalize_digits {
+            text = text.chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect();
+        }
         let long_enough = |t: &&str| t.chars().count() >= self.min_token_chars;
         if self.strip_punctuation {
             text.split(|c: char| !is_word_char(c)).filter(|t| !t.is_empty()).filter(long_enough).map(str::to_string).collect()
@@ -64,7 +69,7 @@ mod tests {
     use super::*;
 
     fn tok(min_chars: usize, ngrams: [usize; 2]) -> Tokenizer {
-        Tokenizer { lowercase: true, strip_punctuation: true, min_token_chars: min_chars, ngram_range: ngrams }
+        Tokenizer { lowercase: true, strip_punctuation: true, min_token_chars: min_chars, normalize_digits: false, ngram_range: ngrams }
     }
 
     #[test]
@@ -86,7 +91,9 @@ mod tests {
 
     #[test]
     fn keeping_punctuation_splits_on_whitespace() {
-        let t = Tokenizer { lowercase: false, strip_punctuation: false, min_token_chars: 1, ngram_range: [1, 1] };
+        let t = Tokenizer { lowercase: false, strip_punctuation: false, min_token_chars: 1, normalize_digits: false, ngram_range: [1, 1] };
         assert_eq!(t.words("Hi!  You, there"), ["Hi!", "You,", "there"]);
+        let d = Tokenizer { normalize_digits: true, ..tok(1, [1, 1]) };
+        assert_eq!(d.words("Call 09096102316 or 87066, £1.50"), ["call", "00000000000", "or", "00000", "0", "00"]);
     }
 }
