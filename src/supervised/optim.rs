@@ -87,7 +87,7 @@ impl Optimizer {
                 }
                 let mut g = if scale < 1.0 { &grad * scale } else { grad };
                 if c.weight_decay > 0.0 {
-                    g = g + &p.value * c.weight_decay;
+                    g += &p.value * c.weight_decay;
                 }
                 p.steps += 1;
                 let update = match c.name {
