@@ -1,5 +1,6 @@
 //! Command-line interface: argument definitions and dispatch. Each subcommand lives in its own file.
 
+mod bench;
 mod envs;
 mod eval;
 mod play;
@@ -37,6 +38,8 @@ enum Command {
     Solve(solve::SolveArgs),
     /// Discounted returns, advantages and λ-returns of a reward sequence or a rollout CSV.
     Returns(returns::ReturnsArgs),
+    /// Measure throughput (bench/compare.sh uses it).
+    Bench(bench::BenchArgs),
 }
 
 /// Runs the CLI; returns the process exit code.
@@ -54,6 +57,7 @@ pub fn main() -> i32 {
         Command::Returns(a) => returns::returns(a),
         Command::Play(a) => play::play(a),
         Command::Solve(a) => solve::solve(a),
+        Command::Bench(a) => bench::bench(a),
     };
     match result {
         Ok(code) => code,
