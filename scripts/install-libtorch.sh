@@ -55,7 +55,8 @@ case "$FLAVOUR" in
       "$venv/bin/pip" install --quiet --disable-pip-version-check "torch==$TORCH_VERSION" >&2 \
         || die "pip could not install torch==$TORCH_VERSION with CUDA"
     fi
-    tdir="$("$venv/bin/python" -c 'import torch, os; print(os.path.dirname(torch.__file__))')"
+    # find_spec locates the package without importing it (importing torch warns about numpy).
+    tdir="$("$venv/bin/python" -c 'import importlib.util, os; print(os.path.dirname(importlib.util.find_spec("torch").origin))')"
     echo "$tdir"
     ;;
   *) die "RLAB_TORCH must be 'cpu' or 'cuda', not '$FLAVOUR'" ;;

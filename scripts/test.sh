@@ -19,3 +19,7 @@ fi
 echo "test.sh: recorded CartPole trajectories match the checked-in reference ($(grep -o '"gymnasium_version":"[^"]*"' "$fresh"))"
 
 cargo test --release --locked --workspace
+
+# The Slurm backend end to end on a real one-node Slurm (installs slurm-wlm and munge where it can;
+# with CI=true it must run). Uses the rlab binary cargo test just built.
+scripts/slurm-test.sh "${CARGO_TARGET_DIR:-$RLAB_ROOT/target}/release/rlab"

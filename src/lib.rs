@@ -7,8 +7,12 @@
 pub mod algos;
 pub mod cli;
 pub mod config;
+pub mod curves;
 pub mod eval;
+pub mod logs;
+pub mod plot;
 pub mod run;
+pub mod sweep;
 
 pub use rlab_agents as agents;
 pub use rlab_envs as envs;

@@ -3,10 +3,12 @@
 mod bench;
 mod envs;
 mod eval;
+mod logs;
 mod play;
 mod returns;
 mod run;
 mod solve;
+mod sweep;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -38,6 +40,12 @@ enum Command {
     Solve(solve::SolveArgs),
     /// Discounted returns, advantages and λ-returns of a reward sequence or a rollout CSV.
     Returns(returns::ReturnsArgs),
+    /// Run a grid of runs (γ, seeds, any config key) here or on Slurm; `sweep report` aggregates.
+    Sweep(sweep::SweepArgs),
+    /// Run one point of a sweep (for Slurm array tasks and Kubernetes Indexed Jobs).
+    SweepWorker(sweep::WorkerArgs),
+    /// Read TensorBoard event files: list runs and tags, compare, export, plot.
+    Logs(logs::LogsArgs),
     /// Measure throughput (bench/compare.sh uses it).
     Bench(bench::BenchArgs),
 }
@@ -57,6 +65,9 @@ pub fn main() -> i32 {
         Command::Returns(a) => returns::returns(a),
         Command::Play(a) => play::play(a),
         Command::Solve(a) => solve::solve(a),
+        Command::Sweep(a) => sweep::sweep(a),
+        Command::SweepWorker(a) => sweep::sweep_worker(a),
+        Command::Logs(a) => logs::logs(a),
         Command::Bench(a) => bench::bench(a),
     };
     match result {

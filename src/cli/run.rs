@@ -16,12 +16,13 @@ use crate::{
     run::{resume, run as run_training, RunOptions},
 };
 
+/// The config flags `rlab run` and `rlab sweep` share (γ and the seed are each command's own:
+/// one value for a run, lists for a sweep).
 #[derive(Args)]
-#[command(allow_negative_numbers = true)]
-pub struct RunArgs {
+pub struct ConfigFlags {
     /// TOML config file (see configs/); flags override it.
     #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    pub config: Option<PathBuf>,
     /// Environment name (see `rlab envs`).
     #[arg(long)]
     env: Option<String>,
@@ -34,20 +35,13 @@ pub struct RunArgs {
     /// Hidden activation: tanh or relu.
     #[arg(long)]
     activation: Option<String>,
-    /// Continue a stopped run in RUN_DIR (its own config; no other config flags).
-    #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["config", "env", "algo", "policy", "activation", "gamma", "gae_lambda", "seed", "total_steps", "num_envs", "device", "set", "name", "print_config"])]
-    resume: Option<PathBuf>,
-    /// Discount rate γ in [0, 1].
-    #[arg(long, allow_hyphen_values = true)]
-    gamma: Option<f64>,
     /// GAE λ in [0, 1].
     #[arg(long, allow_hyphen_values = true)]
     gae_lambda: Option<f64>,
-    #[arg(long)]
-    seed: Option<u64>,
     /// Env steps to train for, over all envs.
     #[arg(long)]
     total_steps: Option<u64>,
+    /// Parallel copies of the env.
     #[arg(long)]
     num_envs: Option<usize>,
     /// auto, cpu or cuda.
@@ -56,6 +50,59 @@ pub struct RunArgs {
     /// Any config key, e.g. --set ppo.clip_coef=0.1 (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_assignment)]
     set: Vec<(String, String)>,
+}
+
+impl ConfigFlags {
+    /// The flags as `key=value` config overrides: `--set` ones first, then the named flags.
+    pub fn overrides(&self) -> Result<Vec<(String, String)>> {
+        // TOML integers are i64: a bigger count would not even reach the config's own check.
+        if let Some(t) = self.total_steps.filter(|&t| t > crate::config::MAX_TOTAL_STEPS) {
+            anyhow::bail!("total_steps must be at most {}, got {t}", crate::config::MAX_TOTAL_STEPS);
+        }
+        let mut overrides = self.set.clone();
+        let quoted = |s: &str| format!("{s:?}");
+        let named = [
+            ("env", self.env.as_deref().map(quoted)),
+            ("algo", self.algo.as_deref().map(quoted)),
+            ("policy.kind", self.policy.as_deref().map(quoted)),
+            ("policy.activation", self.activation.as_deref().map(quoted)),
+            ("gae_lambda", self.gae_lambda.map(toml_float)),
+            ("total_steps", self.total_steps.map(|v| v.to_string())),
+            ("num_envs", self.num_envs.map(|v| v.to_string())),
+            ("device", self.device.map(|d| quoted(&d.to_string()))),
+        ];
+        overrides.extend(named.into_iter().filter_map(|(k, v)| Some((k.to_string(), v?))));
+        Ok(overrides)
+    }
+
+    /// True when any flag was given.
+    pub fn any(&self) -> bool {
+        self.config.is_some()
+            || self.env.is_some()
+            || self.algo.is_some()
+            || self.policy.is_some()
+            || self.activation.is_some()
+            || self.gae_lambda.is_some()
+            || self.total_steps.is_some()
+            || self.num_envs.is_some()
+            || self.device.is_some()
+            || !self.set.is_empty()
+    }
+}
+
+#[derive(Args)]
+#[command(allow_negative_numbers = true)]
+pub struct RunArgs {
+    #[command(flatten)]
+    flags: ConfigFlags,
+    /// Continue a stopped run in RUN_DIR (its own config; no other config flags).
+    #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["config", "env", "algo", "policy", "activation", "gamma", "gae_lambda", "seed", "total_steps", "num_envs", "device", "set", "name", "print_config"])]
+    resume: Option<PathBuf>,
+    /// Discount rate γ in [0, 1].
+    #[arg(long, allow_hyphen_values = true)]
+    gamma: Option<f64>,
+    #[arg(long)]
+    seed: Option<u64>,
     /// Directory holding the run directories.
     #[arg(long, default_value = "runs")]
     logdir: PathBuf,
@@ -71,31 +118,14 @@ pub struct RunArgs {
 }
 
 pub fn run(a: RunArgs) -> Result<i32> {
-    let mut overrides = a.set.clone();
-    let mut flag = |k: &str, v: Option<String>| {
-        if let Some(v) = v {
-            overrides.push((k.to_string(), v));
-        }
-    };
-    let quoted = |s: String| format!("{:?}", s);
-    flag("env", a.env.map(quoted));
-    flag("algo", a.algo.map(quoted));
-    flag("policy.kind", a.policy.map(quoted));
-    flag("policy.activation", a.activation.map(quoted));
-    flag("gamma", a.gamma.map(toml_float));
-    flag("gae_lambda", a.gae_lambda.map(toml_float));
     if a.seed.is_some_and(|s| s > i64::MAX as u64) {
         anyhow::bail!("--seed must be at most {}", i64::MAX);
     }
-    if let Some(t) = a.total_steps.filter(|&t| t > crate::config::MAX_TOTAL_STEPS) {
-        anyhow::bail!("total_steps must be at most {}, got {t}", crate::config::MAX_TOTAL_STEPS);
-    }
-    flag("seed", a.seed.map(|v| v.to_string()));
-    flag("total_steps", a.total_steps.map(|v| v.to_string()));
-    flag("num_envs", a.num_envs.map(|v| v.to_string()));
-    flag("device", a.device.map(|d| quoted(d.to_string())));
+    let mut overrides = a.flags.overrides()?;
+    overrides.extend(a.gamma.map(|v| ("gamma".to_string(), toml_float(v))));
+    overrides.extend(a.seed.map(|v| ("seed".to_string(), v.to_string())));
     let resume_dir = a.resume.clone();
-    let config = if resume_dir.is_some() { None } else { Some(resolve(a.config.as_deref(), &overrides)?) };
+    let config = if resume_dir.is_some() { None } else { Some(resolve(a.flags.config.as_deref(), &overrides)?) };
     if let (true, Some(config)) = (a.print_config, &config) {
         print!("{}", config.to_toml()?);
         return Ok(0);

@@ -8,6 +8,7 @@ use std::{
 pub struct Rlab {
     args: Vec<String>,
     dir: Option<PathBuf>,
+    env: Vec<(String, Option<String>)>,
 }
 
 pub struct Ran {
@@ -17,7 +18,7 @@ pub struct Ran {
 }
 
 pub fn rlab(args: &[&str]) -> Rlab {
-    Rlab { args: args.iter().map(|s| s.to_string()).collect(), dir: None }
+    Rlab { args: args.iter().map(|s| s.to_string()).collect(), dir: None, env: Vec::new() }
 }
 
 impl Rlab {
@@ -26,12 +27,23 @@ impl Rlab {
         self
     }
 
+    /// Sets (`Some`) or removes (`None`) an environment variable for the command.
+    pub fn env(mut self, key: &str, value: Option<&str>) -> Self {
+        self.env.push((key.to_string(), value.map(str::to_string)));
+        self
+    }
 
     pub fn run(self) -> Ran {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_rlab"));
         cmd.args(&self.args);
         if let Some(d) = &self.dir {
             cmd.current_dir(d);
+        }
+        for (k, v) in &self.env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
         }
         let Output { status, stdout, stderr } = cmd.output().expect("cannot start rlab");
         Ran {
