@@ -15,6 +15,7 @@ pub mod env;
 pub mod gridworld;
 pub mod registry;
 pub mod space;
+pub mod throughput;
 pub mod vector;
 pub mod wrappers;
 

@@ -1,5 +1,6 @@
 //! Command-line interface: argument definitions and dispatch. Each subcommand lives in its own file.
 
+mod bench;
 mod data;
 mod envs;
 mod eval;
@@ -54,6 +55,8 @@ enum Command {
     Train(train::TrainArgs),
     /// A trained classifier's predictions (probabilities and labels) for new inputs.
     Predict(predict::PredictArgs),
+    /// Measure throughput (bench/compare.sh uses it).
+    Bench(bench::BenchArgs),
 }
 
 /// Runs the CLI; returns the process exit code.
@@ -77,6 +80,7 @@ pub fn main() -> i32 {
         Command::Data(a) => data::data(a),
         Command::Train(a) => train::train(a),
         Command::Predict(a) => predict::predict(a),
+        Command::Bench(a) => bench::bench(a),
     };
     match result {
         Ok(code) => code,

@@ -23,6 +23,8 @@ pub struct PpoConfig {
     pub num_minibatches: usize,
     /// Ratio clipping range ε of the surrogate objective.
     pub clip_coef: f64,
+    /// Anneal the clipping range linearly to 0 over the run, like the learning rate (RL Zoo's `lin_0.2`).
+    pub anneal_clip: bool,
     /// Clip the value loss around the old values with the same ε.
     pub clip_vloss: bool,
     /// Entropy bonus coefficient.
@@ -48,6 +50,7 @@ impl Default for PpoConfig {
             update_epochs: 4,
             num_minibatches: 4,
             clip_coef: 0.2,
+            anneal_clip: false,
             clip_vloss: true,
             ent_coef: 0.01,
             vf_coef: 0.5,
@@ -105,6 +108,8 @@ pub struct OnPolicySettings {
     pub num_minibatches: usize,
     /// PPO's clipped surrogate with this ε; `None` is the plain policy gradient (A2C).
     pub clip_coef: Option<f64>,
+    /// Anneal ε linearly to 0 over the run (the same fraction as the learning rate).
+    pub anneal_clip: bool,
     pub clip_vloss: bool,
     pub ent_coef: f64,
     pub vf_coef: f64,
@@ -123,6 +128,7 @@ impl From<&PpoConfig> for OnPolicySettings {
             update_epochs: c.update_epochs,
             num_minibatches: c.num_minibatches,
             clip_coef: Some(c.clip_coef),
+            anneal_clip: c.anneal_clip,
             clip_vloss: c.clip_vloss,
             ent_coef: c.ent_coef,
             vf_coef: c.vf_coef,
@@ -143,6 +149,7 @@ impl From<&A2cConfig> for OnPolicySettings {
             update_epochs: 1,
             num_minibatches: 1,
             clip_coef: None,
+            anneal_clip: false,
             clip_vloss: false,
             ent_coef: c.ent_coef,
             vf_coef: c.vf_coef,

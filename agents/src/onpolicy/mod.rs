@@ -232,12 +232,9 @@ impl Trainer for OnPolicyTrainer {
     fn iterate(&mut self) -> Result<Iteration, AgentError> {
         self.iteration += 1;
         let s = &self.settings;
-        let lr = if s.anneal_lr {
-            let frac = 1.0 - (self.iteration - 1) as f64 / self.num_iterations as f64;
-            frac * s.learning_rate
-        } else {
-            s.learning_rate
-        };
+        let frac = 1.0 - (self.iteration - 1) as f64 / self.num_iterations as f64;
+        let lr = if s.anneal_lr { frac * s.learning_rate } else { s.learning_rate };
+        let clip_coef = s.clip_coef.map(|c| if s.anneal_clip { frac * c } else { c });
         self.opt.lr = lr;
 
         let initial_state = self.state.as_ref().map(|st| st.detach());
@@ -263,22 +260,22 @@ impl Trainer for OnPolicyTrainer {
             self.common.gae_lambda,
         )?;
         let batch = update::Batch::new(b, &adv.advantages, &adv.returns, initial_state, self.device);
-        let m = update::update(&self.policy, &mut self.opt, &batch, &self.settings)?;
+        let m = update::update(&self.policy, &mut self.opt, &batch, &self.settings, clip_coef)?;
 
-        Ok(Iteration {
-            global_step: self.global_step,
-            episodes,
-            scalars: vec![
-                ("charts/learning_rate", lr),
-                ("losses/value_loss", m.value_loss),
-                ("losses/policy_loss", m.policy_loss),
-                ("losses/entropy", m.entropy),
-                ("losses/old_approx_kl", m.old_approx_kl),
-                ("losses/approx_kl", m.approx_kl),
-                ("losses/clipfrac", m.clipfrac),
-                ("losses/explained_variance", m.explained_variance),
-            ],
-        })
+        let mut scalars = vec![
+            ("charts/learning_rate", lr),
+            ("losses/value_loss", m.value_loss),
+            ("losses/policy_loss", m.policy_loss),
+            ("losses/entropy", m.entropy),
+            ("losses/old_approx_kl", m.old_approx_kl),
+            ("losses/approx_kl", m.approx_kl),
+            ("losses/clipfrac", m.clipfrac),
+            ("losses/explained_variance", m.explained_variance),
+        ];
+        if let Some(c) = clip_coef {
+            scalars.push(("charts/clip_coef", c));
+        }
+        Ok(Iteration { global_step: self.global_step, episodes, scalars })
     }
 
     fn global_step(&self) -> u64 {

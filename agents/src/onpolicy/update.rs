@@ -103,6 +103,8 @@ pub fn update(
     opt: &mut Optimizer,
     batch: &Batch,
     s: &OnPolicySettings,
+    // The ε of this update (annealed or not); `None` for A2C.
+    clip_coef: Option<f64>,
 ) -> Result<UpdateMetrics, AgentError> {
     let recurrent = policy.is_recurrent();
     let mut m = UpdateMetrics::default();
@@ -128,7 +130,7 @@ pub fn update(
             tch::no_grad(|| {
                 m.old_approx_kl = scalar(&(-&log_ratio).mean(Kind::Float));
                 m.approx_kl = scalar(&((&ratio - 1.0) - &log_ratio).mean(Kind::Float));
-                let clip = s.clip_coef.unwrap_or(f64::INFINITY);
+                let clip = clip_coef.unwrap_or(f64::INFINITY);
                 clipfracs.push(scalar(&(&ratio - 1.0).abs().gt(clip).to_kind(Kind::Float).mean(Kind::Float)));
             });
 
@@ -137,7 +139,7 @@ pub fn update(
                 // Unbiased std, like torch's default; a one-element minibatch is skipped (it would be NaN).
                 adv = (&adv - adv.mean(Kind::Float)) / (adv.std(true) + 1e-8);
             }
-            let policy_loss = match s.clip_coef {
+            let policy_loss = match clip_coef {
                 Some(clip) => {
                     let pg1 = -&adv * &ratio;
                     let pg2 = -&adv * ratio.clamp(1.0 - clip, 1.0 + clip);
@@ -148,7 +150,7 @@ pub fn update(
             };
 
             let mb_returns = batch.returns.index_select(0, &idx);
-            let value_loss = match s.clip_coef {
+            let value_loss = match clip_coef {
                 Some(clip) if s.clip_vloss => {
                     let old = batch.values.index_select(0, &idx);
                     let unclipped = (&new_values - &mb_returns).square();

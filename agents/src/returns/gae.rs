@@ -35,20 +35,23 @@ pub fn gae(
     ends.check(rewards.len())?;
 
     let mut advantages = vec![0.0; rewards.len()];
-    for env in 0..num_envs {
-        // Advantage of the following step in the same episode (0 once the recursion is cut).
-        let mut carried = 0.0;
-        for t in (0..steps).rev() {
-            let k = t * num_envs + env;
-            let following_value = if t + 1 < steps { values[k + num_envs] } else { last_values[env] };
+    // Advantage of the following step in the same episode, per env (0 once the recursion is cut).
+    // Backwards over time with all envs of a step together, so memory is read in order (a pass
+    // per env strides through the whole rollout); each env's arithmetic is unchanged.
+    let mut carried = vec![0.0; num_envs];
+    for t in (0..steps).rev() {
+        let row = t * num_envs;
+        let following = if t + 1 < steps { &values[row + num_envs..row + 2 * num_envs] } else { last_values };
+        for (env, carried) in carried.iter_mut().enumerate() {
+            let k = row + env;
             let (bootstrap, continue_trace) = match ends.at(k) {
                 StepEnd::Terminated => (0.0, false),
                 StepEnd::Truncated => (next_values[k], false),
-                StepEnd::Continues => (following_value, true),
+                StepEnd::Continues => (following[env], true),
             };
             let delta = rewards[k] + gamma * bootstrap - values[k];
-            carried = if continue_trace { delta + gamma * lambda * carried } else { delta };
-            advantages[k] = carried;
+            *carried = if continue_trace { delta + gamma * lambda * *carried } else { delta };
+            advantages[k] = *carried;
         }
     }
     let returns = advantages.iter().zip(values).map(|(a, v)| a + v).collect();
