@@ -9,10 +9,10 @@ python="$(scripts/reference-venv.sh)"
 export RLAB_TB_PYTHON="$python"   # tests/cli: rlab's event files read back by TensorBoard's EventAccumulator
 export RLAB_SKLEARN_PYTHON="$python"   # tests/cli/sklearn_parity.rs: metrics and vectoriser against scikit-learn
 
-# The small real datasets the tests use (into RLAB_DATA, default ~/.cache/rlab/data; a no-op when
-# they are there with the right checksums). Fashion-MNIST is not needed by the tests.
-cargo run --release --locked --quiet -- data fetch breast-cancer sms-spam mnist5k
-export RLAB_REQUIRE_DATA=1   # tests/cli/real_data.rs fails, rather than skips, without them
+# The real datasets the tests read (into RLAB_DATA, default ~/.cache/rlab/data; a no-op when they
+# are there with the right checksums; about 35 MB in all, Fashion-MNIST from Debian's package).
+cargo run --release --locked --quiet -- data fetch all
+export RLAB_REQUIRE_DATA=1   # tests/cli/real_data.rs fails, rather than skips, without any of them
 
 # The checked-in CartPole trajectories must be what today's pinned Gymnasium records.
 fresh="$(mktemp -d)/cartpole_gymnasium.json"

@@ -1,4 +1,4 @@
-//! The real datasets, when fetched (scripts/test.sh fetches breast-cancer, sms-spam and mnist5k
+//! The real datasets, when fetched (scripts/test.sh fetches all four datasets
 //! and sets RLAB_REQUIRE_DATA=1 so that a missing one fails instead of skipping): loaders give the
 //! documented sizes, and a few quick epochs learn something.
 
