@@ -1,4 +1,4 @@
-"""Side-by-side benchmarks of rlab against Gymnasium and Stable-Baselines3 (issue 7).
+"""Side-by-side benchmarks of rlab against Gymnasium, Stable-Baselines3 and PyTorch (issue 7).
 
 Run it through bench/compare.sh, which makes the venv of pinned peers and builds rlab. Each
 comparison runs alternately (rlab, peer, rlab, peer, ...) so that a busy machine slows both
@@ -125,6 +125,52 @@ def ppo(a, rlab, py, results):
                       "rlab_success": ok("rlab_eval"), "sb3_success": ok("sb3_eval")}
 
 
+def train(a, rlab, py, results):
+    print("\n== (c) supervised training throughput: Fashion-MNIST image CNN, CPU, 1 thread ==")
+    logdir = Path(tempfile.mkdtemp(prefix="rlab-compare-"))
+    r, t = [], []
+    for k in range(a.rounds):
+        name = f"fashion-{k}-{int(time.time() * 1000)}"
+        rc = [rlab, "train", "classifier", "--config", ROOT / "configs/supervised/fashion_mnist_cnn.toml",
+              "--epochs", a.train_epochs, "--set", "threads=1", "--set", "train.early_stopping.patience=0",
+              "--device", "cpu", "--logdir", logdir, "--name", name, "-q"]
+        tc = [py, ROOT / "bench/torch_cnn.py", "--epochs", a.train_epochs, "--threads", 1]
+        run(rc)
+        summary = json.loads((logdir / name / "summary.json").read_text())
+        history = json.loads((logdir / name / "metrics.json").read_text())["history"]
+        r.append(summary["examples"]["train"] / median([e["seconds"] for e in history]))
+        t.append(last_json(run(tc)[0])["images_per_second"])
+    ri, ti = median(r), median(t)
+    ratio = ri / ti
+    print(f"images/s (median over {a.rounds} rounds of {a.train_epochs} epochs, each epoch timed with its validation pass): "
+          f"rlab {ri:.0f}, PyTorch {ti:.0f}, ratio {ratio:.2f}x (target >= 1.0x: {'met' if ratio >= 1.0 else 'NOT met'})")
+    print(f"    rlab:    {show(rc)}\n    PyTorch: {show(tc)}", flush=True)
+    results["train"] = {"rlab_images_per_second": ri, "torch_images_per_second": ti, "ratio": ratio,
+                        "rlab_runs": r, "torch_runs": t, "rlab_cmd": show(rc), "torch_cmd": show(tc)}
+
+
+def text(a, rlab, results):
+    print("\n== (e) text vectoriser: TF-IDF fit + transform of the 4,837 SMS texts, 1 thread ==")
+    rows = []
+    for n in (1, 2):
+        rc = [rlab, "bench", "text", "--max-ngram", n, "--rounds", 20]
+        sc = [a.ref_python, ROOT / "bench/sklearn_tfidf.py", "--max-ngram", n, "--rounds", 20]
+        r, s = [], []
+        for _ in range(a.rounds):
+            r.append(last_json(run(rc)[0]))
+            s.append(last_json(run(sc)[0]))
+        rd, sd = median([x["documents_per_second"] for x in r]), median([x["documents_per_second"] for x in s])
+        ratio = rd / sd
+        row = {"ngram_range": [1, n], "rlab_docs_per_second": rd, "sklearn_docs_per_second": sd, "ratio": ratio,
+               "met": ratio >= 5, "rlab_nonzeros": r[0]["nonzeros"], "sklearn_nonzeros": s[0]["nonzeros"],
+               "rlab_cmd": show(rc), "sklearn_cmd": show(sc)}
+        rows.append(row)
+        print(f"ngram_range (1, {n}): rlab {rd:,.0f} documents/s, scikit-learn {sd:,.0f} documents/s, ratio {ratio:.1f}x "
+              f"(target >= 5x: {'met' if row['met'] else 'NOT met'}); non-zeros {row['rlab_nonzeros']} vs {row['sklearn_nonzeros']}")
+        print(f"    rlab:         {row['rlab_cmd']}\n    scikit-learn: {row['sklearn_cmd']}", flush=True)
+    results["text"] = rows
+
+
 def rss(a, rlab, results):
     print("\n== (d) peak RSS of the default `rlab run` (PPO, 500k steps) ==")
     logdir = Path(tempfile.mkdtemp(prefix="rlab-compare-"))
@@ -141,9 +187,11 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rlab", required=True, help="the rlab binary")
     p.add_argument("--python", default=sys.executable, help="the venv's python with the peers")
-    p.add_argument("--only", default="env,ppo,rss", help="comma-separated sections: env, ppo, rss")
+    p.add_argument("--only", default="env,ppo,train,text,rss", help="comma-separated sections: env, ppo, train, text, rss")
+    p.add_argument("--ref-python", default=sys.executable, help="a python with scikit-learn (scripts/reference-venv.sh)")
     p.add_argument("--rounds", type=int, default=5, help="alternating rounds of each env measurement")
     p.add_argument("--seeds", default="0,1,2", help="PPO seeds (one rlab and one SB3 run each)")
+    p.add_argument("--train-epochs", type=int, default=2, help="epochs per round of the training comparison")
     p.add_argument("--json", help="also write the results here")
     a = p.parse_args()
     a.seeds = [int(s) for s in a.seeds.split(",")]
@@ -156,6 +204,10 @@ def main():
         env_throughput(a, a.rlab, a.python, results)
     if "ppo" in only:
         ppo(a, a.rlab, a.python, results)
+    if "train" in only:
+        train(a, a.rlab, a.python, results)
+    if "text" in only:
+        text(a, a.rlab, results)
     if "rss" in only:
         rss(a, a.rlab, results)
     if a.json:

@@ -1,6 +1,7 @@
-//! `rlab bench env`: env steps per second with random actions, as one JSON line, for
-//! bench/compare.sh. A thin timer around `rlab_envs::throughput` on the real registry env
-//! (time limit and episode statistics wrappers included). One thread.
+//! `rlab bench env|text`: throughput as one JSON line, for bench/compare.sh.
+//! `env`: env steps per second with random actions, a thin timer around `rlab_envs::throughput`
+//! on the real registry env (time limit and episode statistics wrappers included). One thread.
+//! `text`: documents per second of the TF-IDF vectoriser (fit, then transform) on the real SMS set.
 
 use std::time::Instant;
 
@@ -20,6 +21,18 @@ pub struct BenchArgs {
 enum BenchCommand {
     /// Env steps per second with uniform random actions (one thread); prints JSON.
     Env(EnvBenchArgs),
+    /// TF-IDF vectoriser documents per second (fit + transform) on the sms-spam texts; prints JSON.
+    Text(TextBenchArgs),
+}
+
+#[derive(Args)]
+struct TextBenchArgs {
+    /// Fit + transform passes over the corpus; the median pass is reported.
+    #[arg(long, default_value_t = 20)]
+    rounds: usize,
+    /// Word n-grams from 1 up to this.
+    #[arg(long, default_value_t = 1)]
+    max_ngram: usize,
 }
 
 #[derive(Args)]
@@ -39,7 +52,47 @@ struct EnvBenchArgs {
 }
 
 pub fn bench(a: BenchArgs) -> Result<i32> {
-    let BenchCommand::Env(a) = a.what;
+    match a.what {
+        BenchCommand::Env(a) => env(a),
+        BenchCommand::Text(a) => text(a),
+    }
+}
+
+/// scikit-learn's `TfidfVectorizer(ngram_range=(1, n))` defaults, fitted on all texts then
+/// applied to all of them (`fit_transform`), on the 4,837 SMS messages.
+fn text(a: TextBenchArgs) -> Result<i32> {
+    use crate::{data::builtin, text::{Vectorizer, VectorizerConfig}};
+    if a.rounds == 0 || a.rounds > 100_000 {
+        bail!("--rounds must lie in [1, 100000], got {}", a.rounds);
+    }
+    if a.max_ngram == 0 || a.max_ngram > 10 {
+        bail!("--max-ngram must lie in [1, 10], got {}", a.max_ngram);
+    }
+    let b = builtin::builtin("sms-spam").expect("sms-spam is a built-in dataset");
+    let texts = builtin::load_sms(&crate::data::store::require(b)?)?.texts;
+    let cfg = VectorizerConfig { ngram_range: [1, a.max_ngram], ..VectorizerConfig::sklearn() };
+    let mut seconds = Vec::with_capacity(a.rounds);
+    let mut nonzeros = 0;
+    for _ in 0..a.rounds {
+        let start = Instant::now();
+        let v = Vectorizer::fit(&texts, &cfg)?;
+        nonzeros = texts.iter().map(|t| v.tfidf(t).len()).sum::<usize>();
+        seconds.push(start.elapsed().as_secs_f64());
+    }
+    seconds.sort_by(f64::total_cmp);
+    let median = seconds[seconds.len() / 2];
+    let line = serde_json::json!({
+        "documents": texts.len(),
+        "ngram_range": [1, a.max_ngram],
+        "nonzeros": nonzeros,
+        "median_seconds": median,
+        "documents_per_second": texts.len() as f64 / median.max(1e-12),
+    });
+    println!("{line}");
+    Ok(0)
+}
+
+fn env(a: EnvBenchArgs) -> Result<i32> {
     if a.num_envs == 0 || a.num_envs > 1_000_000 {
         bail!("--num-envs must lie in [1, 1000000], got {}", a.num_envs);
     }

@@ -59,7 +59,7 @@ pub struct ClassifierArgs {
     /// auto, cpu or cuda.
     #[arg(long)]
     device: Option<DeviceChoice>,
-    /// TOML config file (see configs/classifier_*.toml); flags override it.
+    /// TOML config file (ready-made ones in configs/supervised/); flags override it.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Any config key, e.g. --set text.max_len=50 --set cnn.channels=[16,32] (repeatable).
