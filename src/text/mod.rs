@@ -11,7 +11,7 @@ mod vectorizer;
 mod vocab;
 
 pub use config::{DfBound, Side, VectorizerConfig};
-pub use tokenize::Tokenizer;
+pub use tokenize::{Scratch, Tokenizer};
 pub use vectorizer::{Vectorizer, OOV, PAD};
 pub use vocab::TermStats;
 

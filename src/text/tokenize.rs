@@ -25,42 +25,103 @@ impl From<&VectorizerConfig> for Tokenizer {
 
 /// Python's `\w` in a Unicode pattern: letters, digits and the underscore.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// Reusable buffers for [`Tokenizer::for_each_term`]: the normalised text, the byte ranges of its
+/// words, and the n-gram being joined. One per loop, so tokenising allocates nothing per term.
+#[derive(Default)]
+pub struct Scratch {
+    text: String,
+    words: Vec<(usize, usize)>,
+    gram: String,
 }
 
 impl Tokenizer {
     /// The words of `text`. With `strip_punctuation` a token is a maximal run of word characters
     /// (scikit-learn's `(?u)\b\w\w+\b` when `min_token_chars` is 2); otherwise a whitespace-separated chunk.
     pub fn words(&self, text: &str) -> Vec<String> {
-        let mut text = if self.lowercase { text.to_lowercase() } else { text.to_string() };
-        if self.normalize_digits {
-            text = text.chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect();
-        }
-        let long_enough = |t: &&str| t.chars().count() >= self.min_token_chars;
-        if self.strip_punctuation {
-            text.split(|c: char| !is_word_char(c)).filter(|t| !t.is_empty()).filter(long_enough).map(str::to_string).collect()
-        } else {
-            text.split_whitespace().filter(long_enough).map(str::to_string).collect()
-        }
+        let mut out = Vec::new();
+        self.for_each_word(text, &mut Scratch::default(), |w| out.push(w.to_string()));
+        out
     }
 
     /// The words followed by the n-grams for n in the range, each joined by one space, in
     /// scikit-learn's order (all n-grams of the smallest n first).
     pub fn terms(&self, text: &str) -> Vec<String> {
-        let words = self.words(text);
-        let [lo, hi] = self.ngram_range;
-        if hi == 1 {
-            return words;
-        }
         let mut out = Vec::new();
+        self.for_each_term(text, &mut Scratch::default(), |t| out.push(t.to_string()));
+        out
+    }
+
+    /// Calls `f` with each word of `text`, as [`Tokenizer::words`] lists them.
+    pub fn for_each_word(&self, text: &str, scratch: &mut Scratch, mut f: impl FnMut(&str)) {
+        self.split(text, scratch);
+        for &(a, b) in &scratch.words {
+            f(&scratch.text[a..b]);
+        }
+    }
+
+    /// Calls `f` with each term of `text`, as [`Tokenizer::terms`] lists them.
+    pub fn for_each_term(&self, text: &str, scratch: &mut Scratch, mut f: impl FnMut(&str)) {
+        self.split(text, scratch);
+        let Scratch { text, words, gram } = scratch;
+        let [lo, hi] = self.ngram_range;
         for n in lo..=hi.min(words.len()) {
             if n == 1 {
-                out.extend(words.iter().cloned());
-            } else {
-                out.extend(words.windows(n).map(|w| w.join(" ")));
+                words.iter().for_each(|&(a, b)| f(&text[a..b]));
+                continue;
+            }
+            for window in words.windows(n) {
+                gram.clear();
+                for (k, &(a, b)) in window.iter().enumerate() {
+                    if k > 0 {
+                        gram.push(' ');
+                    }
+                    gram.push_str(&text[a..b]);
+                }
+                f(gram);
             }
         }
-        out
+    }
+
+    /// Normalises `text` into `scratch.text` and records the byte range of each word.
+    fn split(&self, text: &str, scratch: &mut Scratch) {
+        let norm = &mut scratch.text;
+        norm.clear();
+        if self.lowercase && !text.is_ascii() {
+            // str::to_lowercase, not per-char mapping: it knows context rules such as final sigma.
+            norm.push_str(&text.to_lowercase());
+        } else {
+            norm.push_str(text);
+            if self.lowercase {
+                norm.make_ascii_lowercase();
+            }
+        }
+        if self.normalize_digits && norm.bytes().any(|b| b.is_ascii_digit()) {
+            // ASCII digits are single bytes, so byte offsets do not move.
+            *norm = norm.chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect();
+        }
+        let min = self.min_token_chars;
+        // A token's byte length bounds its char count from above: count chars only when it might be short.
+        let long_enough = |t: &str| t.len() >= min && (t.is_ascii() || t.chars().count() >= min);
+        scratch.words.clear();
+        let base = norm.as_ptr() as usize;
+        let mut push = |t: &str| {
+            if !t.is_empty() && long_enough(t) {
+                let a = t.as_ptr() as usize - base;
+                scratch.words.push((a, a + t.len()));
+            }
+        };
+        if self.strip_punctuation {
+            norm.split(|c: char| !is_word_char(c)).for_each(&mut push);
+        } else {
+            norm.split_whitespace().for_each(&mut push);
+        }
     }
 }
 

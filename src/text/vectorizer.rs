@@ -1,12 +1,11 @@
 //! The fitted vectoriser: vocabulary plus settings, and the four output forms.
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    vocab::{fit_vocabulary, TermStats},
-    Side, TextError, Tokenizer, VectorizerConfig,
+    vocab::{choose_vocabulary, count_terms, TermStats},
+    Scratch, Side, TextError, Tokenizer, VectorizerConfig,
 };
 
 /// Sequence id of padding.
@@ -33,7 +32,7 @@ pub struct Vectorizer {
     n_docs: usize,
     terms: Vec<String>,
     df: Vec<u64>,
-    index: HashMap<String, usize>,
+    index: FxHashMap<String, usize>,
 }
 
 impl TryFrom<Saved> for Vectorizer {
@@ -57,9 +56,7 @@ impl Vectorizer {
     /// Fits the vocabulary on `texts`.
     pub fn fit<S: AsRef<str>>(texts: &[S], config: &VectorizerConfig) -> Result<Self, TextError> {
         config.validate()?;
-        let tokenizer = Tokenizer::from(config);
-        let docs: Vec<Vec<String>> = texts.iter().map(|t| tokenizer.terms(t.as_ref())).collect();
-        let vocab = fit_vocabulary(&docs, config)?;
+        let vocab = choose_vocabulary(count_terms(texts, &Tokenizer::from(config)), texts.len(), config)?;
         let (terms, stats): (Vec<String>, Vec<TermStats>) = vocab.into_iter().unzip();
         Ok(Vectorizer::from_parts(config.clone(), texts.len(), terms, stats.iter().map(|s| s.df).collect()))
     }
@@ -107,14 +104,20 @@ impl Vectorizer {
 
     /// Term counts as sparse `(column, count)` pairs, sorted by column.
     pub fn counts(&self, text: &str) -> Vec<(usize, f64)> {
-        let mut c: HashMap<usize, f64> = HashMap::new();
-        for term in self.tokenizer.terms(text) {
-            if let Some(i) = self.index_of(&term) {
-                *c.entry(i).or_insert(0.0) += 1.0;
+        let mut columns = Vec::new();
+        self.tokenizer.for_each_term(text, &mut Scratch::default(), |term| {
+            if let Some(&i) = self.index.get(term) {
+                columns.push(i);
+            }
+        });
+        columns.sort_unstable();
+        let mut v: Vec<(usize, f64)> = Vec::with_capacity(columns.len());
+        for i in columns {
+            match v.last_mut() {
+                Some((j, c)) if *j == i => *c += 1.0,
+                _ => v.push((i, 1.0)),
             }
         }
-        let mut v: Vec<(usize, f64)> = c.into_iter().collect();
-        v.sort_by_key(|p| p.0);
         v
     }
 
@@ -145,7 +148,8 @@ impl Vectorizer {
     /// The words as ids (term `i` → `i + 2`, unknown → [`OOV`]), cut to `max_len` at the
     /// truncation side and filled with [`PAD`] at the padding side.
     pub fn sequence(&self, text: &str) -> Vec<i64> {
-        let ids: Vec<i64> = self.tokenizer.words(text).iter().map(|w| self.index_of(w).map_or(OOV, |i| i as i64 + 2)).collect();
+        let mut ids: Vec<i64> = Vec::new();
+        self.tokenizer.for_each_word(text, &mut Scratch::default(), |w| ids.push(self.index_of(w).map_or(OOV, |i| i as i64 + 2)));
         let n = self.config.max_len;
         let kept: &[i64] = if ids.len() <= n {
             &ids

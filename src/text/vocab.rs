@@ -1,8 +1,8 @@
 //! Fitting a vocabulary: document frequencies, the min/max_df filter, then the max_features cut.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
-use super::{TextError, VectorizerConfig};
+use super::{Scratch, TextError, Tokenizer, VectorizerConfig};
 
 /// How often a term occurs in the corpus it was fitted on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,46 +13,63 @@ pub struct TermStats {
     pub count: u64,
 }
 
-/// Chooses the vocabulary from each document's terms, as scikit-learn's `CountVectorizer.fit`:
+/// Every term of the corpus with its stats, in no particular order. One tokenising pass; a
+/// term's string is stored once, when it is first seen.
+pub fn count_terms<S: AsRef<str>>(texts: &[S], tokenizer: &Tokenizer) -> Vec<(String, TermStats)> {
+    let mut ids: FxHashMap<String, usize> = FxHashMap::default();
+    // Per term: its stats and the last document that counted towards its df.
+    let mut stats: Vec<(TermStats, usize)> = Vec::new();
+    let mut scratch = Scratch::default();
+    for (d, text) in texts.iter().enumerate() {
+        tokenizer.for_each_term(text.as_ref(), &mut scratch, |term| {
+            let id = match ids.get(term) {
+                Some(&id) => id,
+                None => {
+                    ids.insert(term.to_string(), stats.len());
+                    stats.push((TermStats { df: 0, count: 0 }, usize::MAX));
+                    stats.len() - 1
+                }
+            };
+            let (s, last) = &mut stats[id];
+            s.count += 1;
+            if *last != d {
+                *last = d;
+                s.df += 1;
+            }
+        });
+    }
+    ids.into_iter().map(|(t, id)| (t, stats[id].0)).collect()
+}
+
+/// Chooses the vocabulary from the corpus's term stats, as scikit-learn's `CountVectorizer.fit`:
 /// keep terms with `min_df <= df <= max_df`, then, if more than `max_features` remain, the ones
 /// with the highest total count. scikit-learn leaves ties at that cut to numpy's unstable sort;
 /// here the count ties go to the term that sorts first, so the result is deterministic.
 /// Returns the kept terms in sorted order (their index is their position) with their stats.
-pub fn fit_vocabulary(docs: &[Vec<String>], config: &VectorizerConfig) -> Result<Vec<(String, TermStats)>, TextError> {
-    let mut stats: HashMap<&str, TermStats> = HashMap::new();
-    for doc in docs {
-        let mut seen: HashMap<&str, ()> = HashMap::new();
-        for term in doc {
-            let s = stats.entry(term.as_str()).or_insert(TermStats { df: 0, count: 0 });
-            s.count += 1;
-            if seen.insert(term.as_str(), ()).is_none() {
-                s.df += 1;
-            }
-        }
-    }
+pub fn choose_vocabulary(
+    stats: Vec<(String, TermStats)>,
+    n_docs: usize,
+    config: &VectorizerConfig,
+) -> Result<Vec<(String, TermStats)>, TextError> {
     if stats.is_empty() {
         return Err(TextError::EmptyVocabulary);
     }
-    let n = docs.len();
-    let (min, max) = (config.min_df.documents(n), config.max_df.documents(n));
+    let (min, max) = (config.min_df.documents(n_docs), config.max_df.documents(n_docs));
     if max < min {
         return Err(TextError::DfOrder { min, max });
     }
-    let mut kept: Vec<(String, TermStats)> = stats
-        .into_iter()
-        .filter(|(_, s)| (s.df as f64) >= min && (s.df as f64) <= max)
-        .map(|(t, s)| (t.to_string(), s))
-        .collect();
+    let mut kept: Vec<(String, TermStats)> =
+        stats.into_iter().filter(|(_, s)| (s.df as f64) >= min && (s.df as f64) <= max).collect();
     if kept.is_empty() {
         return Err(TextError::NothingLeft);
     }
     if let Some(limit) = config.max_features {
         if kept.len() > limit {
-            kept.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
+            kept.sort_unstable_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
             kept.truncate(limit);
         }
     }
-    kept.sort_by(|a, b| a.0.cmp(&b.0));
+    kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(kept)
 }
 
@@ -61,8 +78,14 @@ mod tests {
     use super::*;
     use crate::text::DfBound;
 
-    fn docs(texts: &[&str]) -> Vec<Vec<String>> {
-        texts.iter().map(|t| t.split_whitespace().map(str::to_string).collect()).collect()
+    /// Whitespace-separated documents, counted as the vectoriser does.
+    fn docs(texts: &[&str]) -> Vec<String> {
+        texts.iter().map(|t| t.to_string()).collect()
+    }
+
+    fn fit_vocabulary(docs: &[String], config: &VectorizerConfig) -> Result<Vec<(String, TermStats)>, TextError> {
+        let words = Tokenizer { strip_punctuation: false, min_token_chars: 1, ..Tokenizer::from(config) };
+        choose_vocabulary(count_terms(docs, &words), docs.len(), config)
     }
 
     fn terms(v: &[(String, TermStats)]) -> Vec<&str> {
