@@ -1,10 +1,9 @@
 //! The fitted vectoriser: vocabulary plus settings, and the four output forms.
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    vocab::{choose_vocabulary, count_terms, TermStats},
+    vocab::{choose_vocabulary, count_terms, TermIndex},
     Scratch, Side, TextError, Tokenizer, VectorizerConfig,
 };
 
@@ -32,7 +31,7 @@ pub struct Vectorizer {
     n_docs: usize,
     terms: Vec<String>,
     df: Vec<u64>,
-    index: FxHashMap<String, usize>,
+    index: TermIndex,
 }
 
 impl TryFrom<Saved> for Vectorizer {
@@ -56,13 +55,14 @@ impl Vectorizer {
     /// Fits the vocabulary on `texts`.
     pub fn fit<S: AsRef<str>>(texts: &[S], config: &VectorizerConfig) -> Result<Self, TextError> {
         config.validate()?;
-        let vocab = choose_vocabulary(count_terms(texts, &Tokenizer::from(config)), texts.len(), config)?;
-        let (terms, stats): (Vec<String>, Vec<TermStats>) = vocab.into_iter().unzip();
-        Ok(Vectorizer::from_parts(config.clone(), texts.len(), terms, stats.iter().map(|s| s.df).collect()))
+        let tokenizer = Tokenizer::from(config);
+        let vocab = choose_vocabulary(count_terms(texts, &tokenizer), texts.len(), config)?;
+        let df = vocab.stats.iter().map(|s| s.df).collect();
+        Ok(Vectorizer { config: config.clone(), tokenizer, n_docs: texts.len(), terms: vocab.terms, df, index: vocab.index })
     }
 
     fn from_parts(config: VectorizerConfig, n_docs: usize, terms: Vec<String>, df: Vec<u64>) -> Self {
-        let index = terms.iter().enumerate().map(|(i, t)| (t.clone(), i)).collect();
+        let index = TermIndex::from_terms(&terms);
         Vectorizer { tokenizer: Tokenizer::from(&config), config, n_docs, terms, df, index }
     }
 
@@ -93,8 +93,16 @@ impl Vectorizer {
         self.terms.len() + 2
     }
 
+    /// The column of a term (a word, or words joined by one space).
     pub fn index_of(&self, term: &str) -> Option<usize> {
-        self.index.get(term).copied()
+        self.index.value(term)
+    }
+
+    /// Each word of `text` as its id in the index (None: a word the index does not hold).
+    fn word_ids(&self, text: &str) -> Vec<Option<u32>> {
+        let mut ids = Vec::new();
+        self.tokenizer.for_each_word(text, &mut Scratch::default(), |w| ids.push(self.index.word_id(w)));
+        ids
     }
 
     /// Smoothed idf of term `i`: ln((1 + n) / (1 + df)) + 1.
@@ -104,12 +112,23 @@ impl Vectorizer {
 
     /// Term counts as sparse `(column, count)` pairs, sorted by column.
     pub fn counts(&self, text: &str) -> Vec<(usize, f64)> {
+        let words = self.word_ids(text);
+        let [lo, hi] = self.config.ngram_range;
         let mut columns = Vec::new();
-        self.tokenizer.for_each_term(text, &mut Scratch::default(), |term| {
-            if let Some(&i) = self.index.get(term) {
-                columns.push(i);
+        let mut gram: Vec<u32> = Vec::with_capacity(hi);
+        for n in lo..=hi.min(words.len()) {
+            if n == 1 {
+                columns.extend(words.iter().flatten().filter_map(|&w| self.index.word_value(w)));
+                continue;
             }
-        });
+            for window in words.windows(n) {
+                gram.clear();
+                // An n-gram with a word outside every term is in no term either.
+                if window.iter().all(|w| w.map(|w| gram.push(w)).is_some()) {
+                    columns.extend(self.index.gram_value(&gram));
+                }
+            }
+        }
         columns.sort_unstable();
         let mut v: Vec<(usize, f64)> = Vec::with_capacity(columns.len());
         for i in columns {
@@ -148,8 +167,11 @@ impl Vectorizer {
     /// The words as ids (term `i` → `i + 2`, unknown → [`OOV`]), cut to `max_len` at the
     /// truncation side and filled with [`PAD`] at the padding side.
     pub fn sequence(&self, text: &str) -> Vec<i64> {
-        let mut ids: Vec<i64> = Vec::new();
-        self.tokenizer.for_each_word(text, &mut Scratch::default(), |w| ids.push(self.index_of(w).map_or(OOV, |i| i as i64 + 2)));
+        let ids: Vec<i64> = self
+            .word_ids(text)
+            .into_iter()
+            .map(|w| w.and_then(|w| self.index.word_value(w)).map_or(OOV, |i| i as i64 + 2))
+            .collect();
         let n = self.config.max_len;
         let kept: &[i64] = if ids.len() <= n {
             &ids

@@ -1,4 +1,5 @@
-//! Fitting a vocabulary: document frequencies, the min/max_df filter, then the max_features cut.
+//! The vocabulary: terms keyed by the ids of their words, counting them over a corpus, and
+//! choosing which to keep (document frequencies, the min/max_df filter, the max_features cut).
 
 use rustc_hash::FxHashMap;
 
@@ -13,44 +14,147 @@ pub struct TermStats {
     pub count: u64,
 }
 
-/// Every term of the corpus with its stats, in no particular order. One tokenising pass; a
-/// term's string is stored once, when it is first seen.
-pub fn count_terms<S: AsRef<str>>(texts: &[S], tokenizer: &Tokenizer) -> Vec<(String, TermStats)> {
-    let mut ids: FxHashMap<String, usize> = FxHashMap::default();
-    // Per term: its stats and the last document that counted towards its df.
-    let mut stats: Vec<(TermStats, usize)> = Vec::new();
-    let mut scratch = Scratch::default();
-    for (d, text) in texts.iter().enumerate() {
-        tokenizer.for_each_term(text.as_ref(), &mut scratch, |term| {
-            let id = match ids.get(term) {
-                Some(&id) => id,
-                None => {
-                    ids.insert(term.to_string(), stats.len());
-                    stats.push((TermStats { df: 0, count: 0 }, usize::MAX));
-                    stats.len() - 1
-                }
-            };
-            let (s, last) = &mut stats[id];
-            s.count += 1;
-            if *last != d {
-                *last = d;
-                s.df += 1;
-            }
-        });
-    }
-    ids.into_iter().map(|(t, id)| (t, stats[id].0)).collect()
+/// Terms keyed by word ids: a text's words are looked up once each, and its n-grams as short
+/// slices of those ids, so no n-gram string is built while counting or vectorising. The values
+/// are term ids while counting and columns once the vocabulary is chosen.
+#[derive(Clone, Debug, Default)]
+pub(super) struct TermIndex {
+    words: FxHashMap<String, u32>,
+    /// Word id → the value of the word as a one-word term, or [`TermIndex::NONE`].
+    unigram: Vec<usize>,
+    /// Word ids of an n-gram (n ≥ 2) → its value.
+    grams: FxHashMap<Box<[u32]>, usize>,
 }
 
-/// Chooses the vocabulary from the corpus's term stats, as scikit-learn's `CountVectorizer.fit`:
-/// keep terms with `min_df <= df <= max_df`, then, if more than `max_features` remain, the ones
-/// with the highest total count. scikit-learn leaves ties at that cut to numpy's unstable sort;
-/// here the count ties go to the term that sorts first, so the result is deterministic.
-/// Returns the kept terms in sorted order (their index is their position) with their stats.
-pub fn choose_vocabulary(
-    stats: Vec<(String, TermStats)>,
-    n_docs: usize,
-    config: &VectorizerConfig,
-) -> Result<Vec<(String, TermStats)>, TextError> {
+impl TermIndex {
+    pub const NONE: usize = usize::MAX;
+
+    /// The index of a saved vocabulary: term `i` (words joined by one space) has column `i`.
+    pub fn from_terms(terms: &[String]) -> Self {
+        let mut ix = TermIndex::default();
+        for (col, term) in terms.iter().enumerate() {
+            let ids: Vec<u32> = term.split(' ').map(|w| ix.word_id_or_insert(w).0).collect();
+            match ids[..] {
+                [w] => ix.unigram[w as usize] = col,
+                _ => {
+                    ix.grams.insert(ids.into(), col);
+                }
+            }
+        }
+        ix
+    }
+
+    /// The word's id, and whether it is new.
+    fn word_id_or_insert(&mut self, w: &str) -> (u32, bool) {
+        if let Some(&id) = self.words.get(w) {
+            return (id, false);
+        }
+        let id = self.unigram.len() as u32;
+        self.words.insert(w.to_string(), id);
+        self.unigram.push(Self::NONE);
+        (id, true)
+    }
+
+    pub fn word_id(&self, w: &str) -> Option<u32> {
+        self.words.get(w).copied()
+    }
+
+    pub fn word_value(&self, w: u32) -> Option<usize> {
+        Some(self.unigram[w as usize]).filter(|&v| v != Self::NONE)
+    }
+
+    pub fn gram_value(&self, words: &[u32]) -> Option<usize> {
+        self.grams.get(words).copied()
+    }
+
+    /// The value of a term given as its string.
+    pub fn value(&self, term: &str) -> Option<usize> {
+        let ids: Option<Vec<u32>> = term.split(' ').map(|w| self.word_id(w)).collect();
+        match ids?[..] {
+            [w] => self.word_value(w),
+            ref ws => self.gram_value(ws),
+        }
+    }
+}
+
+/// A counted corpus: every term, its id the position in `stats`.
+pub(super) struct Counted {
+    index: TermIndex,
+    /// Word id → the word.
+    names: Vec<String>,
+    stats: Vec<TermStats>,
+}
+
+/// Counts every term of the corpus in one tokenising pass.
+pub(super) fn count_terms<S: AsRef<str>>(texts: &[S], tokenizer: &Tokenizer) -> Counted {
+    let [lo, hi] = tokenizer.ngram_range;
+    let mut c = Counted { index: TermIndex::default(), names: Vec::new(), stats: Vec::new() };
+    // The last document that counted towards each term's df.
+    let mut last_doc: Vec<usize> = Vec::new();
+    let mut count = |c: &mut Counted, id: usize, d: usize| {
+        if id == c.stats.len() {
+            c.stats.push(TermStats { df: 0, count: 0 });
+            last_doc.push(usize::MAX);
+        }
+        c.stats[id].count += 1;
+        if last_doc[id] != d {
+            last_doc[id] = d;
+            c.stats[id].df += 1;
+        }
+    };
+    let (mut scratch, mut doc) = (Scratch::default(), Vec::new());
+    for (d, text) in texts.iter().enumerate() {
+        doc.clear();
+        tokenizer.for_each_word(text.as_ref(), &mut scratch, |w| {
+            let (id, new) = c.index.word_id_or_insert(w);
+            if new {
+                c.names.push(w.to_string());
+            }
+            doc.push(id);
+        });
+        for n in lo..=hi.min(doc.len()) {
+            if n == 1 {
+                for &w in &doc {
+                    let next = c.stats.len();
+                    let slot = &mut c.index.unigram[w as usize];
+                    if *slot == TermIndex::NONE {
+                        *slot = next;
+                    }
+                    let id = *slot;
+                    count(&mut c, id, d);
+                }
+                continue;
+            }
+            for window in doc.windows(n) {
+                let id = match c.index.grams.get(window) {
+                    Some(&id) => id,
+                    None => {
+                        let id = c.stats.len();
+                        c.index.grams.insert(window.into(), id);
+                        id
+                    }
+                };
+                count(&mut c, id, d);
+            }
+        }
+    }
+    c
+}
+
+/// The chosen vocabulary: terms in sorted order (a term's column is its position), their stats,
+/// and the index from words to columns.
+pub(super) struct Vocabulary {
+    pub terms: Vec<String>,
+    pub stats: Vec<TermStats>,
+    pub index: TermIndex,
+}
+
+/// Chooses the vocabulary as scikit-learn's `CountVectorizer.fit` does: keep terms with
+/// `min_df <= df <= max_df`, then, if more than `max_features` remain, the ones with the highest
+/// total count. scikit-learn leaves ties at that cut to numpy's unstable sort; here the count
+/// ties go to the term that sorts first, so the result is deterministic.
+pub(super) fn choose_vocabulary(c: Counted, n_docs: usize, config: &VectorizerConfig) -> Result<Vocabulary, TextError> {
+    let Counted { mut index, names, stats } = c;
     if stats.is_empty() {
         return Err(TextError::EmptyVocabulary);
     }
@@ -58,19 +162,57 @@ pub fn choose_vocabulary(
     if max < min {
         return Err(TextError::DfOrder { min, max });
     }
-    let mut kept: Vec<(String, TermStats)> =
-        stats.into_iter().filter(|(_, s)| (s.df as f64) >= min && (s.df as f64) <= max).collect();
+    let keep = |t: usize| (stats[t].df as f64) >= min && (stats[t].df as f64) <= max;
+    // The strings of the terms that pass the df filter (term id → string; empty for the others).
+    let mut strings = vec![String::new(); stats.len()];
+    for (w, &t) in index.unigram.iter().enumerate() {
+        if t != TermIndex::NONE && keep(t) {
+            strings[t] = names[w].clone();
+        }
+    }
+    for (words, &t) in &index.grams {
+        if keep(t) {
+            strings[t] = join(words, &names);
+        }
+    }
+    let mut kept: Vec<usize> = (0..stats.len()).filter(|&t| keep(t)).collect();
     if kept.is_empty() {
         return Err(TextError::NothingLeft);
     }
     if let Some(limit) = config.max_features {
         if kept.len() > limit {
-            kept.sort_unstable_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
+            kept.sort_unstable_by(|&a, &b| stats[b].count.cmp(&stats[a].count).then_with(|| strings[a].cmp(&strings[b])));
             kept.truncate(limit);
         }
     }
-    kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(kept)
+    kept.sort_unstable_by(|&a, &b| strings[a].cmp(&strings[b]));
+    // Term id → column; the index's values become columns, and dropped terms leave it.
+    let mut column = vec![TermIndex::NONE; stats.len()];
+    for (col, &t) in kept.iter().enumerate() {
+        column[t] = col;
+    }
+    for v in index.unigram.iter_mut().filter(|v| **v != TermIndex::NONE) {
+        *v = column[*v];
+    }
+    index.grams.retain(|_, v| {
+        *v = column[*v];
+        *v != TermIndex::NONE
+    });
+    let terms = kept.iter().map(|&t| std::mem::take(&mut strings[t])).collect();
+    let stats = kept.iter().map(|&t| stats[t]).collect();
+    Ok(Vocabulary { terms, stats, index })
+}
+
+/// An n-gram's string: its words joined by one space.
+fn join(words: &[u32], names: &[String]) -> String {
+    let mut s = String::new();
+    for (k, &w) in words.iter().enumerate() {
+        if k > 0 {
+            s.push(' ');
+        }
+        s.push_str(&names[w as usize]);
+    }
+    s
 }
 
 #[cfg(test)]
@@ -85,7 +227,8 @@ mod tests {
 
     fn fit_vocabulary(docs: &[String], config: &VectorizerConfig) -> Result<Vec<(String, TermStats)>, TextError> {
         let words = Tokenizer { strip_punctuation: false, min_token_chars: 1, ..Tokenizer::from(config) };
-        choose_vocabulary(count_terms(docs, &words), docs.len(), config)
+        let v = choose_vocabulary(count_terms(docs, &words), docs.len(), config)?;
+        Ok(v.terms.into_iter().zip(v.stats).collect())
     }
 
     fn terms(v: &[(String, TermStats)]) -> Vec<&str> {
