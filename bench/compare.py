@@ -150,7 +150,7 @@ def train(a, rlab, py, results):
 
 
 def text(a, rlab, results):
-    print("\n== (e) text vectoriser: TF-IDF fit + transform of the 4,837 SMS texts, 1 thread ==")
+    print("\n== (e) text vectoriser: TF-IDF fit_transform of the 4,837 SMS texts, 1 thread ==")
     rows = []
     for n in (1, 2):
         rc = [rlab, "bench", "text", "--max-ngram", n, "--rounds", 20]

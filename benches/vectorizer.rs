@@ -1,5 +1,5 @@
 //! The text vectoriser on the real SMS texts (`rlab data fetch sms-spam` first): fitting the
-//! vocabulary, and TF-IDF vectors of every message with the fitted one. scikit-learn's
+//! vocabulary, fit_transform, and TF-IDF vectors of every message with a fitted one. scikit-learn's
 //! TfidfVectorizer on the same texts is timed by bench/compare.sh (section "text").
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rlab::{
@@ -22,6 +22,9 @@ fn vectorizer(c: &mut Criterion) {
     for n in [1, 2] {
         let cfg = VectorizerConfig { ngram_range: [1, n], ..VectorizerConfig::sklearn() };
         g.bench_function(format!("fit_ngram_1_{n}"), |bch| bch.iter(|| Vectorizer::fit(&texts, &cfg).unwrap()));
+        g.bench_function(format!("fit_transform_tfidf_ngram_1_{n}"), |bch| {
+            bch.iter(|| Vectorizer::fit_transform_tfidf(&texts, &cfg).unwrap())
+        });
         let v = Vectorizer::fit(&texts, &cfg).unwrap();
         g.bench_function(format!("tfidf_transform_ngram_1_{n}"), |bch| {
             bch.iter(|| texts.iter().map(|t| v.tfidf(t).len()).sum::<usize>())

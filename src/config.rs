@@ -7,7 +7,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use rlab_agents::{
     dqn::DqnConfig,
     nn::Activation,
-    onpolicy::{A2cConfig, PpoConfig},
+    onpolicy::{A2cConfig, OnPolicySettings, PpoConfig},
     policy::{PolicyConfig, PolicyKind},
     reinforce::ReinforceConfig,
     DeviceChoice,
@@ -161,7 +161,22 @@ impl RunConfig {
         if matches!(self.algo, Algo::Dqn | Algo::Reinforce) && self.policy.kind == PolicyKind::Lstm {
             bail!("{algo} does not support --policy lstm; use --policy mlp or cnn, or --algo ppo/a2c with lstm");
         }
-        Ok(())
+        // The algorithm's own settings, here rather than when its trainer is built, so that a
+        // sweep refuses a bad point before it makes a directory or starts the others.
+        let recurrent = self.policy.kind == PolicyKind::Lstm;
+        match self.algo {
+            Algo::Ppo => OnPolicySettings::from(&self.ppo()).validate(self.num_envs, recurrent),
+            Algo::A2c => OnPolicySettings::from(&self.a2c()).validate(self.num_envs, recurrent),
+            Algo::Dqn => self.dqn().validate(),
+            Algo::Reinforce => self.reinforce().validate(),
+        }
+        .map_err(|e| anyhow!("{e}"))
+    }
+
+    /// Makes the env once to check that it exists and that the policy can read its observations.
+    pub fn check_env(&self) -> Result<()> {
+        let env = rlab_envs::make(&self.env, &rlab_envs::EnvOptions::default()).map_err(|e| anyhow!("{e}"))?;
+        self.policy.check_observation_shape(&env.observation_space().shape()).map_err(|e| anyhow!("{e}"))
     }
 
     pub fn ppo(&self) -> PpoConfig {

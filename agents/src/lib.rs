@@ -5,6 +5,7 @@
 //! - [`ppo`]: the algorithms. They run rollouts and updates and *return* metrics; they never print
 //!   or write files — the run loop in the `rlab` crate logs and saves.
 
+pub mod alloc;
 pub mod device;
 pub mod distributions;
 pub mod dqn;

@@ -37,6 +37,23 @@ pub struct ReinforceConfig {
     pub adam_eps: f64,
 }
 
+impl ReinforceConfig {
+    pub fn validate(&self) -> Result<(), AgentError> {
+        let positive = [("learning_rate", self.learning_rate), ("max_grad_norm", self.max_grad_norm), ("adam_eps", self.adam_eps)];
+        for (name, v) in positive {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(AgentError::Config(format!("reinforce.{name} must be a positive number, got {v}")));
+            }
+        }
+        for (name, v) in [("vf_coef", self.vf_coef), ("ent_coef", self.ent_coef)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(AgentError::Config(format!("reinforce.{name} must be a non-negative number, got {v}")));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for ReinforceConfig {
     fn default() -> Self {
         ReinforceConfig { learning_rate: 1e-3, vf_coef: 0.5, ent_coef: 0.0, max_grad_norm: 0.5, norm_adv: true, adam_eps: 1e-5 }
@@ -80,9 +97,7 @@ impl ReinforceTrainer {
         device: Device,
     ) -> Result<Self, AgentError> {
         check_unit_interval("gamma", common.gamma)?;
-        if !(config.learning_rate > 0.0 && config.max_grad_norm > 0.0) {
-            return Err(AgentError::Config("reinforce.learning_rate and max_grad_norm must be positive".into()));
-        }
+        config.validate()?;
         let num_actions = discrete_actions(envs.action_space())?;
         tch::manual_seed(common.seed as i64);
         let vs = nn::VarStore::new(device);

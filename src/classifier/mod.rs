@@ -220,6 +220,7 @@ pub fn load_run(dir: &Path, device: Device) -> Result<Trained> {
     let config: ClassifierConfig = load_toml(&dir.join(CONFIG))?;
     let spec_text = std::fs::read_to_string(dir.join(SPEC)).with_context(|| format!("cannot read {}", dir.join(SPEC).display()))?;
     let spec: ModelSpec = serde_json::from_str(&spec_text).with_context(|| format!("{} is malformed", dir.join(SPEC).display()))?;
+    spec.check().with_context(|| format!("{} is malformed", dir.join(SPEC).display()))?;
     let net = build_net(&config, &spec, device)?;
     if !dir.join(BEST).is_file() {
         bail!("{} has no trained weights ({BEST}); did training finish an epoch?", dir.display());

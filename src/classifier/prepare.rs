@@ -194,6 +194,9 @@ fn check_classes(classes: &[String], model: ModelKind, target: &str) -> Result<(
 fn load_raw(cfg: &ClassifierConfig, model: ModelKind) -> Result<Raw> {
     let d = &cfg.data;
     if let Some(b) = builtin::builtin(&d.source) {
+        if let Some(t) = &d.target {
+            bail!("--target {t}: the {} dataset has its own target; --target names a column of a CSV file", b.name);
+        }
         let dir = require(b)?;
         return Ok(match b.name {
             "fashion-mnist" => {

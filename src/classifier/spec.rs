@@ -35,6 +35,30 @@ pub struct ModelSpec {
 }
 
 impl ModelSpec {
+    /// What a hand-edited or damaged file could break: the lengths and values the tensors use.
+    pub fn check(&self) -> Result<()> {
+        if self.classes.len() < 2 {
+            bail!("{} classes; a classifier needs at least 2", self.classes.len());
+        }
+        match &self.input {
+            InputSpec::Image { height, width } => {
+                if *height == 0 || *width == 0 || height.saturating_mul(*width) > 1 << 24 {
+                    bail!("image size {height}×{width} is not possible");
+                }
+            }
+            InputSpec::Table { features, mean, std } => {
+                if features.is_empty() || mean.len() != features.len() || std.len() != features.len() {
+                    bail!("{} features but {} means and {} deviations", features.len(), mean.len(), std.len());
+                }
+                if mean.iter().any(|m| !m.is_finite()) || std.iter().any(|s| !(s.is_finite() && *s > 0.0)) {
+                    bail!("feature means must be finite and deviations finite and positive");
+                }
+            }
+            InputSpec::Text { .. } => {}
+        }
+        Ok(())
+    }
+
     pub fn is_binary(&self) -> bool {
         self.classes.len() == 2
     }
@@ -79,7 +103,11 @@ impl ModelSpec {
     /// Texts → `[n, max_len]` token ids. An empty text is an error.
     pub fn text_tensor<S: AsRef<str>>(&self, texts: &[S], device: Device) -> Result<Tensor> {
         let InputSpec::Text { vectorizer } = &self.input else { bail!("this model does not take text") };
-        let mut ids = Vec::with_capacity(texts.len() * vectorizer.config().max_len);
+        let len = texts.len().saturating_mul(vectorizer.config().max_len);
+        let mut ids = Vec::new();
+        if ids.try_reserve_exact(len).is_err() {
+            bail!("{} texts × text.max_len {} token ids do not fit in memory; lower text.max_len", texts.len(), vectorizer.config().max_len);
+        }
         for t in texts {
             if t.as_ref().trim().is_empty() {
                 bail!("empty text: give the message to classify");
@@ -105,7 +133,14 @@ pub fn fit_scaler(rows: &[f32], d: usize, standardize: bool) -> (Vec<f32>, Vec<f
     for (i, v) in rows.iter().enumerate() {
         var[i % d] += (*v as f64 - mean[i % d]).powi(2) / n;
     }
-    let std = var.iter().map(|v| if *v > 0.0 { v.sqrt() as f32 } else { 1.0 }).collect();
+    // Rounding leaves a constant column a variance of about eps² · mean², not 0: such a tiny
+    // deviation would blow any other value up to ±huge. Treat it as constant (scikit-learn's
+    // StandardScaler does the same below 10 eps).
+    let std = var
+        .iter()
+        .zip(&mean)
+        .map(|(v, m)| if v.sqrt() > 10.0 * f64::EPSILON * m.abs().max(1.0) { v.sqrt() as f32 } else { 1.0 })
+        .collect();
     (mean.iter().map(|m| *m as f32).collect(), std)
 }
 
@@ -119,5 +154,8 @@ mod tests {
         assert_eq!((m, s), (vec![2.0, 5.0], vec![1.0, 1.0]));
         let (m, s) = fit_scaler(&[0.0, 4.0], 1, true);
         assert_eq!((m, s), (vec![2.0], vec![2.0]));
+        // A constant 0.1 (not exact in binary) has a rounding-sized variance: still constant.
+        let (m, s) = fit_scaler(&[0.1, 0.1, 0.1], 1, true);
+        assert_eq!((m[0], s), (0.1, vec![1.0]));
     }
 }

@@ -1,7 +1,7 @@
 //! `rlab bench env|text`: throughput as one JSON line, for bench/compare.sh.
 //! `env`: env steps per second with random actions, a thin timer around `rlab_envs::throughput`
 //! on the real registry env (time limit and episode statistics wrappers included). One thread.
-//! `text`: documents per second of the TF-IDF vectoriser (fit, then transform) on the real SMS set.
+//! `text`: documents per second of the TF-IDF vectoriser's fit_transform on the real SMS set.
 
 use std::time::Instant;
 
@@ -21,7 +21,7 @@ pub struct BenchArgs {
 enum BenchCommand {
     /// Env steps per second with uniform random actions (one thread); prints JSON.
     Env(EnvBenchArgs),
-    /// TF-IDF vectoriser documents per second (fit + transform) on the sms-spam texts; prints JSON.
+    /// TF-IDF vectoriser documents per second (fit_transform) on the sms-spam texts; prints JSON.
     Text(TextBenchArgs),
 }
 
@@ -58,8 +58,8 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
     }
 }
 
-/// scikit-learn's `TfidfVectorizer(ngram_range=(1, n))` defaults, fitted on all texts then
-/// applied to all of them (`fit_transform`), on the 4,837 SMS messages.
+/// scikit-learn's `TfidfVectorizer(ngram_range=(1, n))` defaults, `fit_transform` of the 4,837
+/// SMS messages: the vocabulary and every message's TF-IDF row.
 fn text(a: TextBenchArgs) -> Result<i32> {
     use crate::{data::builtin, text::{Vectorizer, VectorizerConfig}};
     if a.rounds == 0 || a.rounds > 100_000 {
@@ -75,8 +75,8 @@ fn text(a: TextBenchArgs) -> Result<i32> {
     let mut nonzeros = 0;
     for _ in 0..a.rounds {
         let start = Instant::now();
-        let v = Vectorizer::fit(&texts, &cfg)?;
-        nonzeros = texts.iter().map(|t| v.tfidf(t).len()).sum::<usize>();
+        let (_, rows) = Vectorizer::fit_transform_tfidf(&texts, &cfg)?;
+        nonzeros = rows.iter().map(Vec::len).sum::<usize>();
         seconds.push(start.elapsed().as_secs_f64());
     }
     seconds.sort_by(f64::total_cmp);

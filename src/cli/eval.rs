@@ -43,6 +43,9 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
     if !config_path.is_file() {
         bail!("{} is not a run directory (no {CONFIG})", a.run_dir.display());
     }
+    if a.render && matches!(a.format, Format::Json) {
+        bail!("--render draws text, which would not be JSON: use it without --format json");
+    }
     if a.episodes == 0 || a.episodes > MAX_EPISODES {
         bail!("--episodes must be between 1 and {MAX_EPISODES}, got {}", a.episodes);
     }

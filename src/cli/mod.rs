@@ -85,7 +85,7 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {}", one_line(&format!("{e:#}")));
+            eprintln!("error: {}", tidy(&format!("{e:#}")));
             1
         }
     }
@@ -136,13 +136,41 @@ fn install_panic_hook() {
             .map(String::as_str)
             .or_else(|| info.payload().downcast_ref::<&str>().copied())
             .unwrap_or("unknown panic");
+        if let Some(oom) = out_of_memory(msg) {
+            // tch unwraps libtorch's allocation failure inside its own code: the sizes, not a bug.
+            eprintln!("error: {oom}");
+            return;
+        }
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        eprintln!("error: internal error{at}: {} (please report this)", one_line(msg));
+        eprintln!("error: internal error{at}: {} (please report this)", tidy(msg));
     }));
 }
 
 pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// An error message as one short line. libtorch appends a C++ backtrace ("Exception raised
+/// from …", escaped when it went through Debug); the sentence before it is what matters.
+fn tidy(msg: &str) -> String {
+    if let Some(oom) = out_of_memory(msg) {
+        return oom;
+    }
+    let cut = msg.find("Exception raised from").unwrap_or(msg.len());
+    let line = one_line(&msg[..cut].replace("\\n", " ").replace("\n", " "));
+    const MAX: usize = 400;
+    match line.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line,
+    }
+}
+
+/// libtorch's "can't allocate memory: you tried to allocate N bytes" as a plain sentence.
+fn out_of_memory(msg: &str) -> Option<String> {
+    let at = msg.find("tried to allocate ").or_else(|| msg.find("not enough memory"))?;
+    let bytes: String = msg[at..].chars().skip_while(|c| !c.is_ascii_digit()).take_while(char::is_ascii_digit).collect();
+    let size = bytes.parse::<f64>().map(|b| format!(" {:.1} GB", b / 1e9)).unwrap_or_default();
+    Some(format!("out of memory: libtorch could not allocate{size} for a tensor; use smaller sizes (layers, batch, sequence length)"))
 }
 
 /// A comma-separated list of numbers; an empty item (`1,,2`) is an error, not skipped.

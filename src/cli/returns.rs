@@ -48,6 +48,9 @@ pub fn returns(a: ReturnsArgs) -> Result<i32> {
     }
     match (&a.rewards, &a.input) {
         (Some(list), None) => {
+            if a.last_value.is_some() {
+                bail!("--last-value goes with --input: a --rewards list is one whole episode, with nothing after it");
+            }
             let rewards = parse_finite(list, "--rewards", f64::MAX)?;
             if rewards.is_empty() {
                 bail!("--rewards is empty");

@@ -46,8 +46,12 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Res
     let file_name = path.file_name().and_then(|n| n.to_str()).context("bad file name")?;
     // Keep the extension last: libtorch picks the checkpoint format from it.
     let tmp = path.with_file_name(format!(".tmp-{}-{file_name}", std::process::id()));
-    write(&tmp)?;
-    fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display()))
+    // Whatever fails, no temporary file is left behind.
+    let done = write(&tmp).and_then(|()| fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display())));
+    if done.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    done
 }
 
 pub fn write_text_atomic(path: &Path, text: &str) -> Result<()> {

@@ -4,7 +4,7 @@
 
 use std::{collections::BTreeMap, path::Path};
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, bail, Context, Result};
 
 use super::{optimal, Point, SweepSpec, Threshold, BASE_CONFIG};
 use crate::config::resolve;
@@ -122,6 +122,14 @@ fn product(axes: &[Axis]) -> Vec<Vec<(String, String)>> {
 }
 
 /// A readable, file-system-safe run name: `g0.99__s1` plus `__KEYvalue` for other grid keys.
+/// `key=value, …` of a grid point, for errors.
+fn describe(values: &[(String, String)]) -> String {
+    if values.is_empty() {
+        return "(the only one)".into();
+    }
+    values.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+}
+
 fn point_name(values: &[(String, String)], gamma: f64, seed: u64) -> String {
     let mut parts = vec![format!("g{gamma}"), format!("s{seed}")];
     for (k, v) in values.iter().filter(|(k, _)| k != "gamma" && k != "seed") {
@@ -145,8 +153,8 @@ pub fn build_spec(config: Option<&Path>, base: Vec<(String, String)>, axes: &[Ax
     let mut thresholds = BTreeMap::new();
     for (index, values) in combos.into_iter().enumerate() {
         let overrides: Vec<(String, String)> = base.iter().chain(&values).cloned().collect();
-        let c = resolve(config, &overrides)?;
-        rlab_envs::make(&c.env, &rlab_envs::EnvOptions::default()).map_err(|e| anyhow!("{e}"))?;
+        let c = resolve(config, &overrides).with_context(|| format!("grid point {}", describe(&values)))?;
+        c.check_env().with_context(|| format!("grid point {}", describe(&values)))?;
         if !thresholds.contains_key(&c.env) {
             let t = match threshold {
                 Some(v) if v.is_finite() => Some(Threshold { value: v, source: "--threshold".into() }),

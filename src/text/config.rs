@@ -108,8 +108,8 @@ impl VectorizerConfig {
         if self.min_token_chars == 0 {
             return Err(TextError::Config("min_token_chars must be at least 1".into()));
         }
-        if self.max_len == 0 {
-            return Err(TextError::Config("max_len must be at least 1".into()));
+        if self.max_len == 0 || self.max_len > 1_000_000 {
+            return Err(TextError::Config(format!("max_len must lie in [1, 1000000], got {}", self.max_len)));
         }
         self.min_df.validate("min_df")?;
         self.max_df.validate("max_df")?;

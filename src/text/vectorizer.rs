@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    vocab::{choose_vocabulary, count_terms, TermIndex},
+    vocab::{choose_vocabulary, count_terms, DocTerms, TermIndex},
     Scratch, Side, TextError, Tokenizer, VectorizerConfig,
 };
 
@@ -54,11 +54,36 @@ impl From<Vectorizer> for Saved {
 impl Vectorizer {
     /// Fits the vocabulary on `texts`.
     pub fn fit<S: AsRef<str>>(texts: &[S], config: &VectorizerConfig) -> Result<Self, TextError> {
+        Ok(Self::fit_counted(texts, config, false)?.0)
+    }
+
+    /// Fits on `texts` and returns the TF-IDF row of each, as [`Vectorizer::tfidf`] would, from
+    /// the one tokenising pass that fitting makes (scikit-learn's `fit_transform`).
+    pub fn fit_transform_tfidf<S: AsRef<str>>(texts: &[S], config: &VectorizerConfig) -> Result<(Self, Vec<Vec<(usize, f64)>>), TextError> {
+        let (v, docs, column) = Self::fit_counted(texts, config, true)?;
+        let docs = docs.expect("documents were kept");
+        let mut columns = Vec::new();
+        let rows = docs
+            .starts
+            .windows(2)
+            .map(|w| {
+                columns.clear();
+                columns.extend(docs.terms[w[0]..w[1]].iter().map(|&t| column[t as usize]).filter(|&col| col != TermIndex::NONE));
+                v.weighted(&mut columns)
+            })
+            .collect();
+        Ok((v, rows))
+    }
+
+    /// The fitted vectoriser, each document's term ids if `keep_docs`, and term id → column.
+    fn fit_counted<S: AsRef<str>>(texts: &[S], config: &VectorizerConfig, keep_docs: bool) -> Result<(Self, Option<DocTerms>, Vec<usize>), TextError> {
         config.validate()?;
         let tokenizer = Tokenizer::from(config);
-        let vocab = choose_vocabulary(count_terms(texts, &tokenizer), texts.len(), config)?;
+        let (counted, docs) = count_terms(texts, &tokenizer, keep_docs);
+        let vocab = choose_vocabulary(counted, texts.len(), config)?;
         let df = vocab.stats.iter().map(|s| s.df).collect();
-        Ok(Vectorizer { config: config.clone(), tokenizer, n_docs: texts.len(), terms: vocab.terms, df, index: vocab.index })
+        let v = Vectorizer { config: config.clone(), tokenizer, n_docs: texts.len(), terms: vocab.terms, df, index: vocab.index };
+        Ok((v, docs, vocab.column_of_term))
     }
 
     fn from_parts(config: VectorizerConfig, n_docs: usize, terms: Vec<String>, df: Vec<u64>) -> Self {
@@ -112,6 +137,11 @@ impl Vectorizer {
 
     /// Term counts as sparse `(column, count)` pairs, sorted by column.
     pub fn counts(&self, text: &str) -> Vec<(usize, f64)> {
+        count_columns(&mut self.columns(text))
+    }
+
+    /// The column of every term occurrence in `text`, in no particular order.
+    fn columns(&self, text: &str) -> Vec<usize> {
         let words = self.word_ids(text);
         let [lo, hi] = self.config.ngram_range;
         let mut columns = Vec::new();
@@ -129,20 +159,18 @@ impl Vectorizer {
                 }
             }
         }
-        columns.sort_unstable();
-        let mut v: Vec<(usize, f64)> = Vec::with_capacity(columns.len());
-        for i in columns {
-            match v.last_mut() {
-                Some((j, c)) if *j == i => *c += 1.0,
-                _ => v.push((i, 1.0)),
-            }
-        }
-        v
+        columns
     }
 
     /// Counts times idf, scaled to unit L2 norm (a text with no known term stays all zero).
     pub fn tfidf(&self, text: &str) -> Vec<(usize, f64)> {
-        let mut v: Vec<(usize, f64)> = self.counts(text).into_iter().map(|(i, c)| (i, c * self.idf(i))).collect();
+        self.weighted(&mut self.columns(text))
+    }
+
+    /// TF-IDF of a text's term columns.
+    fn weighted(&self, columns: &mut [usize]) -> Vec<(usize, f64)> {
+        let mut v = count_columns(columns);
+        v.iter_mut().for_each(|p| p.1 *= self.idf(p.0));
         let norm = v.iter().map(|p| p.1 * p.1).sum::<f64>().sqrt();
         if norm > 0.0 {
             v.iter_mut().for_each(|p| p.1 /= norm);
@@ -189,6 +217,19 @@ impl Vectorizer {
     }
 }
 
+/// `(column, count)` pairs sorted by column, from each occurrence's column.
+fn count_columns(columns: &mut [usize]) -> Vec<(usize, f64)> {
+    columns.sort_unstable();
+    let mut v: Vec<(usize, f64)> = Vec::with_capacity(columns.len());
+    for &i in columns.iter() {
+        match v.last_mut() {
+            Some((j, c)) if *j == i => *c += 1.0,
+            _ => v.push((i, 1.0)),
+        }
+    }
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +251,22 @@ mod tests {
         assert!(v.tfidf("unknown words").is_empty());
         assert_eq!(v.onehot("cat cat dog"), vec![(0, 1.0), (2, 1.0)]);
         assert_eq!(v.dense(&v.onehot("sat")), vec![0.0, 0.0, 0.0, 0.0, 1.0, 0.0]);
+    }
+
+    #[test]
+    fn fit_transform_equals_fit_then_transform() {
+        let texts = ["the cat sat", "the dog sat down", "cats!", "", "the the cat dog"];
+        for cfg in [
+            VectorizerConfig::sklearn(),
+            VectorizerConfig { ngram_range: [1, 2], min_df: crate::text::DfBound::Count(2), ..VectorizerConfig::sklearn() },
+            VectorizerConfig { ngram_range: [2, 3], max_features: Some(3), ..VectorizerConfig::sklearn() },
+        ] {
+            let (v, rows) = Vectorizer::fit_transform_tfidf(&texts, &cfg).unwrap();
+            let w = fitted(&texts, cfg);
+            assert_eq!(v.terms(), w.terms());
+            let expected: Vec<_> = texts.iter().map(|t| w.tfidf(t)).collect();
+            assert_eq!(rows, expected);
+        }
     }
 
     #[test]

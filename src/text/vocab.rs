@@ -85,16 +85,28 @@ pub(super) struct Counted {
     stats: Vec<TermStats>,
 }
 
-/// Counts every term of the corpus in one tokenising pass.
-pub(super) fn count_terms<S: AsRef<str>>(texts: &[S], tokenizer: &Tokenizer) -> Counted {
+/// Each document's term ids in order: document `d` is `terms[starts[d]..starts[d + 1]]`. Kept
+/// while counting so that `fit_transform` need not tokenise twice.
+pub(super) struct DocTerms {
+    pub terms: Vec<u32>,
+    pub starts: Vec<usize>,
+}
+
+/// Counts every term of the corpus in one tokenising pass; with `keep_docs`, also returns
+/// which terms each document holds.
+pub(super) fn count_terms<S: AsRef<str>>(texts: &[S], tokenizer: &Tokenizer, keep_docs: bool) -> (Counted, Option<DocTerms>) {
     let [lo, hi] = tokenizer.ngram_range;
     let mut c = Counted { index: TermIndex::default(), names: Vec::new(), stats: Vec::new() };
+    let mut docs = keep_docs.then(|| DocTerms { terms: Vec::new(), starts: vec![0] });
     // The last document that counted towards each term's df.
     let mut last_doc: Vec<usize> = Vec::new();
-    let mut count = |c: &mut Counted, id: usize, d: usize| {
+    let mut count = |c: &mut Counted, docs: &mut Option<DocTerms>, id: usize, d: usize| {
         if id == c.stats.len() {
             c.stats.push(TermStats { df: 0, count: 0 });
             last_doc.push(usize::MAX);
+        }
+        if let Some(docs) = docs.as_mut() {
+            docs.terms.push(id as u32);
         }
         c.stats[id].count += 1;
         if last_doc[id] != d {
@@ -121,7 +133,7 @@ pub(super) fn count_terms<S: AsRef<str>>(texts: &[S], tokenizer: &Tokenizer) -> 
                         *slot = next;
                     }
                     let id = *slot;
-                    count(&mut c, id, d);
+                    count(&mut c, &mut docs, id, d);
                 }
                 continue;
             }
@@ -134,11 +146,14 @@ pub(super) fn count_terms<S: AsRef<str>>(texts: &[S], tokenizer: &Tokenizer) -> 
                         id
                     }
                 };
-                count(&mut c, id, d);
+                count(&mut c, &mut docs, id, d);
             }
         }
+        if let Some(docs) = docs.as_mut() {
+            docs.starts.push(docs.terms.len());
+        }
     }
-    c
+    (c, docs)
 }
 
 /// The chosen vocabulary: terms in sorted order (a term's column is its position), their stats,
@@ -147,6 +162,8 @@ pub(super) struct Vocabulary {
     pub terms: Vec<String>,
     pub stats: Vec<TermStats>,
     pub index: TermIndex,
+    /// Term id of the counted corpus → its column, or [`TermIndex::NONE`] if it was dropped.
+    pub column_of_term: Vec<usize>,
 }
 
 /// Chooses the vocabulary as scikit-learn's `CountVectorizer.fit` does: keep terms with
@@ -200,7 +217,7 @@ pub(super) fn choose_vocabulary(c: Counted, n_docs: usize, config: &VectorizerCo
     });
     let terms = kept.iter().map(|&t| std::mem::take(&mut strings[t])).collect();
     let stats = kept.iter().map(|&t| stats[t]).collect();
-    Ok(Vocabulary { terms, stats, index })
+    Ok(Vocabulary { terms, stats, index, column_of_term: column })
 }
 
 /// An n-gram's string: its words joined by one space.
@@ -227,7 +244,7 @@ mod tests {
 
     fn fit_vocabulary(docs: &[String], config: &VectorizerConfig) -> Result<Vec<(String, TermStats)>, TextError> {
         let words = Tokenizer { strip_punctuation: false, min_token_chars: 1, ..Tokenizer::from(config) };
-        let v = choose_vocabulary(count_terms(docs, &words), docs.len(), config)?;
+        let v = choose_vocabulary(count_terms(docs, &words, false).0, docs.len(), config)?;
         Ok(v.terms.into_iter().zip(v.stats).collect())
     }
 

@@ -22,6 +22,10 @@ fn bad_run_flags_fail_in_one_line_before_any_directory_is_made() {
         (&["--device", "tpu"], "tpu"),
         (&["--no-such-flag"], "--no-such-flag"),
         (&["--config", "/nonexistent/c.toml"], "/nonexistent/c.toml"),
+        // Sizes that cannot be allocated are errors, not an abort (or libtorch's backtrace).
+        (&["--algo", "dqn", "--set", "dqn.buffer_size=100000000000"], "the replay buffer (dqn.buffer_size) would need"),
+        (&["--set", "ppo.num_steps=100000000000000"], "the rollout buffer"),
+        (&["--set", "policy.hidden_sizes=[100000000000]"], "out of memory"),
     ];
     for (args, needle) in cases {
         rlab(&["run", "-q"]).arg("--logdir").arg(&logdir).args(args).fails_with(needle);
@@ -93,11 +97,13 @@ fn regressions_from_the_new_user_trial() {
     rlab(&["returns", "--gamma", "0.9", "--rewards", "nan"]).fails_with("not a finite number");
     rlab(&["returns", "--gamma", "0.9", "--rewards", "1,,2"]).fails_with("item 2 is empty");
     rlab(&["returns", "--gamma", "0.9", "--rewards", ""]).fails_with("empty");
+    rlab(&["returns", "--gamma", "0.9", "--rewards", "1,2", "--last-value", "3"]).fails_with("--last-value goes with --input");
     rlab(&["play", "CartPole-v1", "--actions", "1,,0"]).fails_with("item 2 is empty");
     rlab(&["play", "CartPole-v1", "--state", "1e40,0,0,0", "--actions", "1"]).fails_with("out of range");
     rlab(&["solve", "GridCliff-v0"]).fails_with("--gamma");
     let existing = crate::common::short_run(tmp.path(), "r", 4);
     rlab(&["eval", "--episodes", "100000000000000"]).arg(&existing).fails_with("--episodes");
+    rlab(&["eval", "--render", "--format", "json"]).arg(&existing).fails_with("--render");
 }
 
 #[test]

@@ -60,6 +60,8 @@ fn bad_training_data_fails_in_one_line_before_any_directory_is_made() {
         (&["--data", &good, "--model", "mlp", "--target", "label", "--set", "text.min_df=3", "--set", "text.max_df=2"], "max_df"),
         (&["--data", &good, "--model", "mlp", "--target", "label", "--set", "train.nope=1"], "nope"),
         (&["--data", &good, "--model", "cnn", "--target", "label"], "square"),
+        (&["--data", "breast-cancer", "--model", "mlp", "--target", "label"], "has its own target"),
+        (&["--data", &empty_text, "--model", "lstm", "--target", "label", "--set", "text.max_len=100000000"], "max_len"),
     ];
     for (args, needle) in cases {
         train(&logdir, args).fails_with(needle);
@@ -111,6 +113,15 @@ fn predict_rejects_bad_runs_and_inputs() {
     rlab(&["predict", "--input", &short]).arg(&mlp).fails_with("2 values, but the model takes 3 features");
     let bad = file(tmp.path(), "badrow.csv", "x1,x2,x3\n1,2,3\n1,oops,3\n");
     rlab(&["predict", "--input", &bad]).arg(&mlp).fails_with("badrow.csv:3: column 'x2'");
+
+    // A hand-edited model.json is named, not a crash.
+    let spec_path = mlp.join("model.json");
+    let spec = std::fs::read_to_string(&spec_path).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&spec).unwrap();
+    v["input"]["mean"].as_array_mut().unwrap().pop();
+    std::fs::write(&spec_path, v.to_string()).unwrap();
+    rlab(&["predict", "--input"]).arg(&tab).arg(&mlp).fails_with("3 features but 2 means");
+    std::fs::write(&spec_path, spec).unwrap();
 
     // A corrupt weights file is named, not a crash.
     std::fs::write(mlp.join("model.safetensors"), b"garbage").unwrap();

@@ -244,6 +244,11 @@ fn bad_sweep_input_fails_in_one_line_and_creates_nothing() {
         (&["--grid", "ppo.clip_coef=0.1,,0.2"], "empty"),
         (&["--gamma", "0.9", "--grid", "gamma=0.5"], "twice"),
         (&["--gamma", "0.9", "--env", "NoSuch-v0"], "NoSuch-v0"),
+        // Settings the algorithm checks are checked for every point before anything runs.
+        (&["--gamma", "0.9", "--grid", "ppo.clip_coef=-1,0.1"], "grid point gamma=0.9, ppo.clip_coef=-1"),
+        (&["--gamma", "0.9", "--grid", "ppo.num_minibatches=0,4"], "num_minibatches"),
+        (&["--gamma", "0.9", "--policy", "cnn"], "--policy cnn needs image observations"),
+        (&["--gamma", "0.9", "--algo", "dqn", "--set", "dqn.tau=2"], "dqn.tau"),
         (&["--gamma", "0.9", "--jobs", "0"], "--jobs"),
         (&["--gamma", "0.9", "--wait"], "--backend slurm"),
         (&["--resume", "/nonexistent/sweep"], "not a sweep directory"),

@@ -79,7 +79,7 @@ impl DqnTrainer {
         let mut envs = envs;
         let next_obs = envs.reset(Some(common.seed));
         Ok(DqnTrainer {
-            replay: ReplayBuffer::new(config.buffer_size, obs_dim),
+            replay: ReplayBuffer::new(config.buffer_size, obs_dim)?,
             windows: (0..n).map(|_| NStepWindow::new(config.n_step, common.gamma)).collect(),
             step_out: VecStep::new(n, obs_dim),
             reward_scaler: common.scale_rewards.then(|| RewardScaler::new(n, common.gamma)),

@@ -5,7 +5,11 @@ use std::collections::VecDeque;
 
 use rand::Rng;
 
-use crate::returns::{n_step_targets, Ends, ReturnsError};
+use crate::{
+    alloc,
+    returns::{n_step_targets, Ends, ReturnsError},
+    AgentError,
+};
 
 /// Ring buffer; every field is indexed by slot.
 pub struct ReplayBuffer {
@@ -23,18 +27,21 @@ pub struct ReplayBuffer {
 }
 
 impl ReplayBuffer {
-    pub fn new(capacity: usize, obs_dim: usize) -> Self {
-        ReplayBuffer {
+    /// An error (not an abort) when `capacity` transitions do not fit in memory.
+    pub fn new(capacity: usize, obs_dim: usize) -> Result<Self, AgentError> {
+        const WHAT: &str = "the replay buffer (dqn.buffer_size)";
+        let floats = alloc::product(capacity, obs_dim, 8, WHAT)?;
+        Ok(ReplayBuffer {
             capacity,
             obs_dim,
             len: 0,
             next: 0,
-            obs: vec![0.0; capacity * obs_dim],
-            next_obs: vec![0.0; capacity * obs_dim],
-            actions: vec![0; capacity],
-            returns: vec![0.0; capacity],
-            bootstrap_discount: vec![0.0; capacity],
-        }
+            obs: alloc::filled(floats, 0.0, WHAT)?,
+            next_obs: alloc::filled(floats, 0.0, WHAT)?,
+            actions: alloc::filled(capacity, 0, WHAT)?,
+            returns: alloc::filled(capacity, 0.0, WHAT)?,
+            bootstrap_discount: alloc::filled(capacity, 0.0, WHAT)?,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -139,7 +146,7 @@ mod tests {
 
     #[test]
     fn ring_buffer_overwrites_the_oldest() {
-        let mut b = ReplayBuffer::new(2, 1);
+        let mut b = ReplayBuffer::new(2, 1).unwrap();
         for k in 0..3 {
             b.push(&[k as f32], k, 0.0, 0.0, &[0.0]);
         }

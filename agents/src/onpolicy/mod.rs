@@ -90,7 +90,7 @@ impl OnPolicyTrainer {
         let num_iterations = (common.total_steps as usize).div_ceil(batch).max(1);
         let n = common.num_envs;
         let mut t = OnPolicyTrainer {
-            buffer: RolloutBuffer::new(settings.num_steps, n, obs_dim),
+            buffer: RolloutBuffer::new(settings.num_steps, n, obs_dim)?,
             step_out: VecStep::new(n, obs_dim),
             state: policy.initial_state(n as i64, device),
             settings,

@@ -1,5 +1,7 @@
 //! Rollout storage for on-policy algorithms: one fixed-size, time-major buffer reused every iteration.
 
+use crate::{alloc, AgentError};
+
 /// `num_steps × num_envs` transitions; index `t * num_envs + i` is step t of env i.
 pub struct RolloutBuffer {
     pub num_steps: usize,
@@ -19,22 +21,24 @@ pub struct RolloutBuffer {
 }
 
 impl RolloutBuffer {
-    pub fn new(num_steps: usize, num_envs: usize, obs_dim: usize) -> Self {
-        let n = num_steps * num_envs;
-        RolloutBuffer {
+    /// An error (not an abort) when `num_steps × num_envs` transitions do not fit in memory.
+    pub fn new(num_steps: usize, num_envs: usize, obs_dim: usize) -> Result<Self, AgentError> {
+        const WHAT: &str = "the rollout buffer (num_steps × num_envs)";
+        let n = alloc::product(num_steps, num_envs, 4 * obs_dim + 45, WHAT)?;
+        Ok(RolloutBuffer {
             num_steps,
             num_envs,
             obs_dim,
-            obs: vec![0.0; n * obs_dim],
-            starts: vec![0.0; n],
-            actions: vec![0; n],
-            log_probs: vec![0.0; n],
-            values: vec![0.0; n],
-            rewards: vec![0.0; n],
-            terminated: vec![false; n],
-            truncated: vec![false; n],
-            next_values: vec![0.0; n],
-        }
+            obs: alloc::filled(alloc::product(n, obs_dim, 4, WHAT)?, 0.0, WHAT)?,
+            starts: alloc::filled(n, 0.0, WHAT)?,
+            actions: alloc::filled(n, 0, WHAT)?,
+            log_probs: alloc::filled(n, 0.0, WHAT)?,
+            values: alloc::filled(n, 0.0, WHAT)?,
+            rewards: alloc::filled(n, 0.0, WHAT)?,
+            terminated: alloc::filled(n, false, WHAT)?,
+            truncated: alloc::filled(n, false, WHAT)?,
+            next_values: alloc::filled(n, 0.0, WHAT)?,
+        })
     }
 
     pub fn len(&self) -> usize {
