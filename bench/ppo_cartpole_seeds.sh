@@ -4,7 +4,7 @@
 #   bench/ppo_cartpole_seeds.sh [SEEDS...]      (default: 0 1 2)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-rlab="$root/target/release/rlab"
+rlab="${RLAB_BIN:-$root/target/release/rlab}"
 [ -x "$rlab" ] || { echo "build first: scripts/setup.sh" >&2; exit 1; }
 seeds=("$@"); [ ${#seeds[@]} -gt 0 ] || seeds=(0 1 2)
 logdir="$(mktemp -d)"
