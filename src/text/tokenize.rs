@@ -32,6 +32,15 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
+/// Every n-gram of `words` for n in `range` (n ≥ 1), each as a window of the slice, in
+/// scikit-learn's order: all n-grams of the smallest n first. The one place n-grams are made:
+/// over strings here, over word ids when counting and vectorising.
+pub fn ngrams<T>(words: &[T], [lo, hi]: [usize; 2], mut f: impl FnMut(&[T])) {
+    for n in lo.max(1)..=hi.min(words.len()) {
+        words.windows(n).for_each(&mut f);
+    }
+}
+
 /// Reusable buffers for [`Tokenizer::for_each_term`]: the normalised text, the byte ranges of its
 /// words, and the n-gram being joined. One per loop, so tokenising allocates nothing per term.
 #[derive(Default)]
@@ -70,23 +79,19 @@ impl Tokenizer {
     pub fn for_each_term(&self, text: &str, scratch: &mut Scratch, mut f: impl FnMut(&str)) {
         self.split(text, scratch);
         let Scratch { text, words, gram } = scratch;
-        let [lo, hi] = self.ngram_range;
-        for n in lo..=hi.min(words.len()) {
-            if n == 1 {
-                words.iter().for_each(|&(a, b)| f(&text[a..b]));
-                continue;
+        ngrams(words, self.ngram_range, |window| {
+            if let [(a, b)] = window {
+                return f(&text[*a..*b]);
             }
-            for window in words.windows(n) {
-                gram.clear();
-                for (k, &(a, b)) in window.iter().enumerate() {
-                    if k > 0 {
-                        gram.push(' ');
-                    }
-                    gram.push_str(&text[a..b]);
+            gram.clear();
+            for (k, &(a, b)) in window.iter().enumerate() {
+                if k > 0 {
+                    gram.push(' ');
                 }
-                f(gram);
+                gram.push_str(&text[a..b]);
             }
-        }
+            f(gram);
+        });
     }
 
     /// Normalises `text` into `scratch.text` and records the byte range of each word.

@@ -4,8 +4,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     vocab::{choose_vocabulary, count_terms, DocTerms, TermIndex},
+    tokenize::ngrams,
     Scratch, Side, TextError, Tokenizer, VectorizerConfig,
 };
+
+/// A sparse vector: `(column, value)` pairs sorted by column.
+pub type SparseRow = Vec<(usize, f64)>;
 
 /// Sequence id of padding.
 pub const PAD: i64 = 0;
@@ -59,7 +63,7 @@ impl Vectorizer {
 
     /// Fits on `texts` and returns the TF-IDF row of each, as [`Vectorizer::tfidf`] would, from
     /// the one tokenising pass that fitting makes (scikit-learn's `fit_transform`).
-    pub fn fit_transform_tfidf<S: AsRef<str>>(texts: &[S], config: &VectorizerConfig) -> Result<(Self, Vec<Vec<(usize, f64)>>), TextError> {
+    pub fn fit_transform_tfidf<S: AsRef<str>>(texts: &[S], config: &VectorizerConfig) -> Result<(Self, Vec<SparseRow>), TextError> {
         let (v, docs, column) = Self::fit_counted(texts, config, true)?;
         let docs = docs.expect("documents were kept");
         let mut columns = Vec::new();
@@ -123,8 +127,8 @@ impl Vectorizer {
         self.index.value(term)
     }
 
-    /// Each word of `text` as its id in the index (None: a word the index does not hold).
-    fn word_ids(&self, text: &str) -> Vec<Option<u32>> {
+    /// Each word of `text` as its id in the index ([`TermIndex::UNKNOWN`] if it holds none).
+    fn word_ids(&self, text: &str) -> Vec<u32> {
         let mut ids = Vec::new();
         self.tokenizer.for_each_word(text, &mut Scratch::default(), |w| ids.push(self.index.word_id(w)));
         ids
@@ -142,23 +146,8 @@ impl Vectorizer {
 
     /// The column of every term occurrence in `text`, in no particular order.
     fn columns(&self, text: &str) -> Vec<usize> {
-        let words = self.word_ids(text);
-        let [lo, hi] = self.config.ngram_range;
         let mut columns = Vec::new();
-        let mut gram: Vec<u32> = Vec::with_capacity(hi);
-        for n in lo..=hi.min(words.len()) {
-            if n == 1 {
-                columns.extend(words.iter().flatten().filter_map(|&w| self.index.word_value(w)));
-                continue;
-            }
-            for window in words.windows(n) {
-                gram.clear();
-                // An n-gram with a word outside every term is in no term either.
-                if window.iter().all(|w| w.map(|w| gram.push(w)).is_some()) {
-                    columns.extend(self.index.gram_value(&gram));
-                }
-            }
-        }
+        ngrams(&self.word_ids(text), self.config.ngram_range, |gram| columns.extend(self.index.lookup(gram)));
         columns
     }
 
@@ -198,7 +187,7 @@ impl Vectorizer {
         let ids: Vec<i64> = self
             .word_ids(text)
             .into_iter()
-            .map(|w| w.and_then(|w| self.index.word_value(w)).map_or(OOV, |i| i as i64 + 2))
+            .map(|w| self.index.lookup(&[w]).map_or(OOV, |i| i as i64 + 2))
             .collect();
         let n = self.config.max_len;
         let kept: &[i64] = if ids.len() <= n {

@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{Scratch, TextError, Tokenizer, VectorizerConfig};
+use super::{tokenize::ngrams, Scratch, TextError, Tokenizer, VectorizerConfig};
 
 /// How often a term occurs in the corpus it was fitted on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +28,8 @@ pub(super) struct TermIndex {
 
 impl TermIndex {
     pub const NONE: usize = usize::MAX;
+    /// The id of a word the index does not hold; no term contains it.
+    pub const UNKNOWN: u32 = u32::MAX;
 
     /// The index of a saved vocabulary: term `i` (words joined by one space) has column `i`.
     pub fn from_terms(terms: &[String]) -> Self {
@@ -55,25 +57,40 @@ impl TermIndex {
         (id, true)
     }
 
-    pub fn word_id(&self, w: &str) -> Option<u32> {
-        self.words.get(w).copied()
+    /// The word's id, or [`TermIndex::UNKNOWN`].
+    pub fn word_id(&self, w: &str) -> u32 {
+        self.words.get(w).copied().unwrap_or(Self::UNKNOWN)
     }
 
-    pub fn word_value(&self, w: u32) -> Option<usize> {
-        Some(self.unigram[w as usize]).filter(|&v| v != Self::NONE)
+    /// The value of the term made of these words (one word or an n-gram).
+    pub fn lookup(&self, words: &[u32]) -> Option<usize> {
+        match words {
+            [w] => self.unigram.get(*w as usize).copied().filter(|&v| v != Self::NONE),
+            _ => self.grams.get(words).copied(),
+        }
     }
 
-    pub fn gram_value(&self, words: &[u32]) -> Option<usize> {
-        self.grams.get(words).copied()
+    /// The value of the term made of these (known) words, set to `next` if it has none yet.
+    fn lookup_or_insert(&mut self, words: &[u32], next: usize) -> usize {
+        if let [w] = words {
+            let slot = &mut self.unigram[*w as usize];
+            if *slot == Self::NONE {
+                *slot = next;
+            }
+            return *slot;
+        }
+        // get before insert: the boxed key is only made for a new n-gram, not per occurrence.
+        if let Some(&v) = self.grams.get(words) {
+            return v;
+        }
+        self.grams.insert(words.into(), next);
+        next
     }
 
     /// The value of a term given as its string.
     pub fn value(&self, term: &str) -> Option<usize> {
-        let ids: Option<Vec<u32>> = term.split(' ').map(|w| self.word_id(w)).collect();
-        match ids?[..] {
-            [w] => self.word_value(w),
-            ref ws => self.gram_value(ws),
-        }
+        let ids: Vec<u32> = term.split(' ').map(|w| self.word_id(w)).collect();
+        self.lookup(&ids)
     }
 }
 
@@ -95,7 +112,6 @@ pub(super) struct DocTerms {
 /// Counts every term of the corpus in one tokenising pass; with `keep_docs`, also returns
 /// which terms each document holds.
 pub(super) fn count_terms<S: AsRef<str>>(texts: &[S], tokenizer: &Tokenizer, keep_docs: bool) -> (Counted, Option<DocTerms>) {
-    let [lo, hi] = tokenizer.ngram_range;
     let mut c = Counted { index: TermIndex::default(), names: Vec::new(), stats: Vec::new() };
     let mut docs = keep_docs.then(|| DocTerms { terms: Vec::new(), starts: vec![0] });
     // The last document that counted towards each term's df.
@@ -124,31 +140,11 @@ pub(super) fn count_terms<S: AsRef<str>>(texts: &[S], tokenizer: &Tokenizer, kee
             }
             doc.push(id);
         });
-        for n in lo..=hi.min(doc.len()) {
-            if n == 1 {
-                for &w in &doc {
-                    let next = c.stats.len();
-                    let slot = &mut c.index.unigram[w as usize];
-                    if *slot == TermIndex::NONE {
-                        *slot = next;
-                    }
-                    let id = *slot;
-                    count(&mut c, &mut docs, id, d);
-                }
-                continue;
-            }
-            for window in doc.windows(n) {
-                let id = match c.index.grams.get(window) {
-                    Some(&id) => id,
-                    None => {
-                        let id = c.stats.len();
-                        c.index.grams.insert(window.into(), id);
-                        id
-                    }
-                };
-                count(&mut c, &mut docs, id, d);
-            }
-        }
+        ngrams(&doc, tokenizer.ngram_range, |gram| {
+            let next = c.stats.len();
+            let id = c.index.lookup_or_insert(gram, next);
+            count(&mut c, &mut docs, id, d);
+        });
         if let Some(docs) = docs.as_mut() {
             docs.starts.push(docs.terms.len());
         }
