@@ -23,6 +23,7 @@ pub fn common_settings(c: &RunConfig) -> CommonSettings {
         num_envs: c.num_envs,
         normalize_obs: c.normalize_obs,
         scale_rewards: c.scale_rewards,
+        exploration_bonus: c.exploration_bonus,
     }
 }
 

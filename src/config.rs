@@ -72,6 +72,9 @@ pub struct RunConfig {
     pub normalize_obs: bool,
     /// Divide rewards by the running std of the return discounted with this run's gamma.
     pub scale_rewards: bool,
+    /// β of a count-based exploration bonus β/√N(s') added to training rewards (0: off). For
+    /// discrete observations (grid worlds); logged and evaluated returns exclude it.
+    pub exploration_bonus: f64,
     /// Network: kind (mlp, cnn, lstm), sizes, activation.
     pub policy: PolicyConfig,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,6 +110,7 @@ impl RunConfig {
             checkpoint_every: 100,
             normalize_obs: false,
             scale_rewards: false,
+            exploration_bonus: 0.0,
             policy: PolicyConfig::default(),
             ppo: None,
             a2c: None,
@@ -156,6 +160,7 @@ impl RunConfig {
         if self.checkpoint_every == 0 {
             bail!("checkpoint_every must be at least 1");
         }
+        rlab_agents::explore::check_scale(self.exploration_bonus).map_err(|e| anyhow!("{e}"))?;
         self.policy.validate().map_err(|e| anyhow!("{e}"))?;
         let algo = self.algo.name();
         if matches!(self.algo, Algo::Dqn | Algo::Reinforce) && self.policy.kind == PolicyKind::Lstm {

@@ -10,6 +10,7 @@ pub mod device;
 pub mod distributions;
 pub mod dqn;
 pub mod error;
+pub mod explore;
 pub mod nn;
 pub mod normalize;
 pub mod optim;

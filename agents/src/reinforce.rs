@@ -13,6 +13,7 @@ use tch::{nn, Device, Kind, Tensor};
 
 use crate::{
     checkpoint::StatsVars,
+    explore::CountBonus,
     distributions::Categorical,
     normalize::{ObsNormalizer, RewardScaler},
     onpolicy::discrete_actions,
@@ -83,6 +84,7 @@ pub struct ReinforceTrainer {
     step_out: VecStep,
     obs_norm: Option<(ObsNormalizer, StatsVars)>,
     reward_scaler: Option<RewardScaler>,
+    bonus: Option<CountBonus>,
     global_step: u64,
     iteration: usize,
     reset_seed: Option<u64>,
@@ -111,6 +113,7 @@ impl ReinforceTrainer {
         Ok(ReinforceTrainer {
             step_out: VecStep::new(common.num_envs, d),
             reward_scaler: common.scale_rewards.then(|| RewardScaler::new(common.num_envs, common.gamma)),
+            bonus: CountBonus::new(common.exploration_bonus)?,
             reset_seed: Some(common.seed),
             config,
             common,
@@ -153,11 +156,7 @@ impl ReinforceTrainer {
             }
             self.envs.step_discrete(&actions, &mut self.step_out)?;
             let out = &self.step_out;
-            let mut rewards = out.rewards.clone();
-            if let Some(scaler) = &mut self.reward_scaler {
-                let done: Vec<bool> = out.terminated.iter().zip(&out.truncated).map(|(a, b)| *a || *b).collect();
-                rewards = scaler.scale(&rewards, &done);
-            }
+            let rewards = trainer::training_rewards(out, self.bonus.as_mut(), self.reward_scaler.as_mut(), self.global_step as f64 / self.common.total_steps.max(1) as f64);
             let mut finals = Vec::new();
             for (k, ep) in eps.iter_mut().enumerate() {
                 if ep.done {

@@ -62,6 +62,28 @@ pub struct CommonSettings {
     pub normalize_obs: bool,
     /// Divide rewards by the running std of the γ-discounted return.
     pub scale_rewards: bool,
+    /// β of the count-based exploration bonus β/√N(s') (0: off); see [`crate::explore`].
+    pub exploration_bonus: f64,
+}
+
+/// The rewards a learner trains on for one vector step: the env's, plus the exploration bonus,
+/// then divided by the return scale. Logged episode returns stay the env's own.
+/// `progress` is the fraction of training done (the bonus fades with it).
+pub(crate) fn training_rewards(
+    step: &rlab_envs::VecStep,
+    bonus: Option<&mut crate::explore::CountBonus>,
+    scaler: Option<&mut crate::normalize::RewardScaler>,
+    progress: f64,
+) -> Vec<f64> {
+    let mut rewards = step.rewards.clone();
+    if let Some(bonus) = bonus {
+        bonus.add(step, &mut rewards, (1.0 - progress).clamp(0.0, 1.0));
+    }
+    if let Some(scaler) = scaler {
+        let done: Vec<bool> = step.terminated.iter().zip(&step.truncated).map(|(a, b)| *a || *b).collect();
+        rewards = scaler.scale(&rewards, &done);
+    }
+    rewards
 }
 
 /// Loads weights into a `VarStore`, naming the file in errors.

@@ -23,7 +23,7 @@ pub use cartpole::CartPole;
 pub use checker::check_env;
 pub use env::{Env, EnvError, EpisodeStats, Step, StepOutcome};
 pub use gridworld::{Cell, GridMap, GridObs, GridWorld, Solution, Transition};
-pub use registry::{make, make_grid, registered, EnvInfo, EnvOptions};
+pub use registry::{is_grid, make, make_grid, registered, EnvInfo, EnvOptions};
 pub use space::{Action, Space};
 pub use vector::{VecEnv, VecStep};
 pub use wrappers::{EpisodeStatistics, TimeLimit};

@@ -130,6 +130,14 @@ pub fn registered() -> Vec<EnvInfo> {
         .collect()
 }
 
+/// Whether `name` names a grid world (a registered one, or a path to a `.txt` map).
+pub fn is_grid(name: &str) -> bool {
+    match ENTRIES.iter().find(|e| e.name == name) {
+        Some(e) => matches!(e.kind, Kind::Grid { .. }),
+        None => name.ends_with(".txt"),
+    }
+}
+
 /// The grid world `name` (registered, or a path to a `.txt` map) without wrappers, e.g. to
 /// plan on its model with [`GridWorld::solve`]. `options.max_episode_steps` is ignored.
 pub fn make_grid(name: &str, options: &EnvOptions) -> Result<GridWorld, EnvError> {

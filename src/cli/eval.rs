@@ -2,13 +2,13 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::Args;
-use rlab_agents::DeviceChoice;
+use rlab_agents::{policy::PolicyKind, DeviceChoice};
 
 use super::Format;
 use crate::{
     algos::load_policy,
     config::RunConfig,
-    eval::evaluate,
+    eval::{evaluate, exact_grid_value},
     run::{CHECKPOINT, CONFIG},
 };
 
@@ -61,8 +61,16 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
             println!("episode {ep}  return {ret}\n{}", env.render());
         }
     })?;
+    let exact = match config.policy.kind {
+        PolicyKind::Lstm => None,
+        _ => exact_grid_value(policy.as_mut(), &config.env, config.gamma)?,
+    };
     match a.format {
-        Format::Json => println!("{}", serde_json::to_string(&result)?),
+        Format::Json => {
+            let mut json = serde_json::to_value(&result)?;
+            json["exact"] = serde_json::to_value(&exact)?;
+            println!("{json}")
+        }
         Format::Table => println!(
             "{} ({}): mean return {:.2} ± {:.2} over {} episodes (γ-discounted, γ={}: {:.4})",
             config.env,
@@ -73,6 +81,13 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
             config.gamma,
             result.mean_discounted_return
         ),
+    }
+    if let (Format::Table, Some(x)) = (&a.format, &exact) {
+        println!("greedy policy:\n{}", x.policy_arrows.join("\n"));
+        match x.policy_value {
+            Some(v) => println!("{}", super::run::exact_value_line(config.gamma, v, x.optimal_value)),
+            None => println!("the greedy policy never reaches a terminal cell (no finite value at γ = 1)"),
+        }
     }
     Ok(0)
 }

@@ -161,6 +161,9 @@ pub fn run(a: RunArgs) -> Result<i32> {
         fmt(s.eval_mean_return),
         fmt(s.eval_std_return)
     );
+    if let (Some(v), Some(opt)) = (s.exact_policy_value, s.optimal_value) {
+        println!("{}", exact_value_line(s.gamma, v, opt));
+    }
     println!("tensorboard --logdir {}", options_logdir_hint(&out.dir));
     if s.status == "interrupted" {
         println!("interrupted: checkpoint and summary saved");
@@ -171,4 +174,12 @@ pub fn run(a: RunArgs) -> Result<i32> {
 
 fn options_logdir_hint(dir: &std::path::Path) -> String {
     dir.parent().unwrap_or(dir).display().to_string()
+}
+
+/// One line setting a grid-world policy's exact value beside the optimum.
+pub fn exact_value_line(gamma: f64, value: f64, optimum: f64) -> String {
+    format!(
+        "exact γ-discounted value of the greedy policy (γ={gamma}): {value:.4}; optimum (rlab solve): {optimum:.4}; shortfall {:.1}%",
+        100.0 * (optimum - value) / optimum.abs().max(1e-12)
+    )
 }

@@ -14,7 +14,7 @@ use std::{
 };
 
 use anyhow::{bail, Context, Result};
-use rlab_agents::{Trainer, TrainerState};
+use rlab_agents::{policy::PolicyKind, Trainer, TrainerState};
 use rlab_tensorboard::EventWriter;
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +23,7 @@ pub use summary::Summary;
 use crate::{
     algos::{build_trainer, load_policy},
     config::RunConfig,
-    eval::{evaluate, mean_std},
+    eval::{evaluate, exact_grid_value, mean_std},
 };
 use progress::Progress;
 use run_dir::{create_run_dir, timestamp, write_atomic, write_text_atomic};
@@ -167,10 +167,19 @@ fn train(
         let mut policy = load_policy(config, &dir.join(CHECKPOINT), device)?;
         let e = evaluate(policy.as_mut(), &config.env, config.eval_episodes, config.seed, config.gamma, |_, _, _| {})?;
         tb.add_scalar("eval/mean_return", e.mean_return, trainer.global_step() as i64)?;
-        Some(e)
+        let exact = match config.policy.kind {
+            PolicyKind::Lstm => None,
+            _ => exact_grid_value(policy.as_mut(), &config.env, config.gamma)?,
+        };
+        if let Some(v) = exact.as_ref().and_then(|x| x.policy_value) {
+            tb.add_scalar("eval/exact_policy_value", v, trainer.global_step() as i64)?;
+        }
+        Some((e, exact))
     } else {
         None
     };
+    let exact = eval.as_ref().and_then(|(_, x)| x.clone());
+    let eval = eval.map(|(e, _)| e);
     tb.flush()?;
 
     let env_steps = trainer.global_step();
@@ -193,6 +202,8 @@ fn train(
         eval_std_return: eval.as_ref().map(|e| e.std_return),
         eval_mean_discounted_return: eval.as_ref().map(|e| e.mean_discounted_return),
         eval_episodes: eval.as_ref().map_or(0, |e| e.episodes),
+        exact_policy_value: exact.as_ref().and_then(|x| x.policy_value),
+        optimal_value: exact.as_ref().map(|x| x.optimal_value),
         status: if interrupted { "interrupted" } else { "finished" },
         checkpoint: CHECKPOINT.into(),
     };

@@ -27,6 +27,10 @@ pub struct Summary {
     /// Mean γ-discounted return of the evaluation episodes (compare with `rlab solve`).
     pub eval_mean_discounted_return: Option<f64>,
     pub eval_episodes: usize,
+    /// Grid worlds, memoryless policies: the exact γ-discounted value of the start under the
+    /// policy's deterministic action in every cell, and `rlab solve`'s optimum (null otherwise).
+    pub exact_policy_value: Option<f64>,
+    pub optimal_value: Option<f64>,
     /// "finished" or "interrupted".
     pub status: &'static str,
     pub checkpoint: String,

@@ -21,7 +21,8 @@ fn each_algorithm_trains_saves_and_evaluates() {
         ("reinforce", &["--algo", "reinforce", "--total-steps", "1000"]),
         ("lstm", &["--policy", "lstm", "--env", "CartPoleNoVel-v1", "--total-steps", "1024", "--set", "ppo.num_steps=32"]),
         ("cnn", &["--policy", "cnn", "--env", "GridEmpty-v0", "--total-steps", "1024", "--activation", "relu"]),
-        ("cnn-dqn", &["--algo", "dqn", "--policy", "cnn", "--env", "GridEmpty-v0", "--total-steps", "800", "--set", "dqn.learning_starts=200", "--set", "dqn.gradient_steps=2"]),
+        ("cnn-dqn", &["--algo", "dqn", "--policy", "cnn", "--env", "GridEmpty-v0", "--total-steps", "800", "--set", "dqn.learning_starts=200", "--set", "dqn.gradient_steps=2", "--set", "exploration_bonus=0.1"]),
+        ("cnn-a2c-bonus", &["--algo", "a2c", "--policy", "cnn", "--env", "GridCliff-v0", "--total-steps", "800", "--set", "exploration_bonus=0.1"]),
         ("norm", &["--total-steps", "1024", "--set", "normalize_obs=true", "--set", "scale_rewards=true"]),
     ];
     for (name, args) in cases {
@@ -32,6 +33,20 @@ fn each_algorithm_trains_saves_and_evaluates() {
         let e = rlab(&["eval", "--episodes", "2", "--format", "json"]).arg(tmp.path().join(name)).ok();
         let v: serde_json::Value = serde_json::from_str(e.stdout.trim()).unwrap();
         assert_eq!(v["episodes"], 2, "{name}");
+        // Grid worlds: the greedy policy is also judged exactly, beside `rlab solve`'s optimum.
+        let grid = s["env"].as_str().unwrap().starts_with("Grid");
+        assert_eq!(s["optimal_value"].is_f64(), grid, "{name}: {s}");
+        assert_eq!(v["exact"].is_object(), grid, "{name}: {v}");
+        if grid {
+            assert_eq!(v["exact"]["policy_value"], s["exact_policy_value"], "{name}");
+            let optimum = rlab(&["solve", s["env"].as_str().unwrap(), "--gamma", "0.99", "--format", "json"]).ok();
+            let optimum: serde_json::Value = serde_json::from_str(optimum.stdout.trim()).unwrap();
+            assert_eq!(s["optimal_value"], optimum["start_value"], "{name}");
+            let rows = v["exact"]["policy_arrows"].as_array().unwrap();
+            assert_eq!(rows.len(), optimum["policy"].as_array().unwrap().len(), "{name}: one row per map row");
+            let value = s["exact_policy_value"].as_f64().unwrap();
+            assert!(value <= s["optimal_value"].as_f64().unwrap() + 1e-9, "{name}: no policy beats the optimum");
+        }
     }
 }
 

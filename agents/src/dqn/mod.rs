@@ -18,6 +18,7 @@ use tch::{nn, nn::Module, Device, Kind, Tensor};
 
 use crate::{
     checkpoint::StatsVars,
+    explore::CountBonus,
     normalize::{ObsNormalizer, RewardScaler},
     onpolicy::discrete_actions,
     optim::{Optimizer, OptimizerConfig},
@@ -44,6 +45,7 @@ pub struct DqnTrainer {
     next_obs: Vec<f32>,
     obs_norm: Option<(ObsNormalizer, StatsVars)>,
     reward_scaler: Option<RewardScaler>,
+    bonus: Option<CountBonus>,
     rng: ChaCha8Rng,
     num_actions: usize,
     global_step: u64,
@@ -83,6 +85,7 @@ impl DqnTrainer {
             windows: (0..n).map(|_| NStepWindow::new(config.n_step, common.gamma)).collect(),
             step_out: VecStep::new(n, obs_dim),
             reward_scaler: common.scale_rewards.then(|| RewardScaler::new(n, common.gamma)),
+            bonus: CountBonus::new(common.exploration_bonus)?,
             rng: ChaCha8Rng::seed_from_u64(common.seed),
             num_actions: num_actions as usize,
             config,
@@ -187,11 +190,7 @@ impl Trainer for DqnTrainer {
             self.envs.step_discrete(&actions, &mut self.step_out)?;
             let out = &self.step_out;
             let d = self.envs.obs_dim();
-            let mut rewards = out.rewards.clone();
-            if let Some(scaler) = &mut self.reward_scaler {
-                let done: Vec<bool> = out.terminated.iter().zip(&out.truncated).map(|(a, b)| *a || *b).collect();
-                rewards = scaler.scale(&rewards, &done);
-            }
+            let rewards = trainer::training_rewards(out, self.bonus.as_mut(), self.reward_scaler.as_mut(), self.global_step as f64 / self.common.total_steps.max(1) as f64);
             for k in 0..n {
                 let obs = &self.next_obs[k * d..(k + 1) * d];
                 // The true next state: the final observation when the episode ended.

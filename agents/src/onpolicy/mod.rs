@@ -19,6 +19,7 @@ use tch::{nn, Device, Kind, Tensor};
 use crate::{
     checkpoint::StatsVars,
     distributions::Categorical,
+    explore::CountBonus,
     normalize::{ObsNormalizer, RewardScaler},
     optim::Optimizer,
     policy::{ActorCritic, PolicyConfig, RecurrentState},
@@ -55,6 +56,7 @@ pub struct OnPolicyTrainer {
     state: Option<RecurrentState>,
     obs_norm: Option<(ObsNormalizer, StatsVars)>,
     reward_scaler: Option<RewardScaler>,
+    bonus: Option<CountBonus>,
     global_step: u64,
     iteration: usize,
     num_iterations: usize,
@@ -103,6 +105,7 @@ impl OnPolicyTrainer {
             next_starts: vec![1.0; n],
             obs_norm,
             reward_scaler,
+            bonus: CountBonus::new(common.exploration_bonus)?,
             global_step: 0,
             iteration: 0,
             num_iterations,
@@ -179,12 +182,7 @@ impl OnPolicyTrainer {
             }
 
             self.envs.step_discrete(&actions, &mut self.step_out)?;
-            let mut rewards = self.step_out.rewards.clone();
-            if let Some(scaler) = &mut self.reward_scaler {
-                let done: Vec<bool> =
-                    self.step_out.terminated.iter().zip(&self.step_out.truncated).map(|(a, b)| *a || *b).collect();
-                rewards = scaler.scale(&rewards, &done);
-            }
+            let rewards = trainer::training_rewards(&self.step_out, self.bonus.as_mut(), self.reward_scaler.as_mut(), self.global_step as f64 / self.common.total_steps.max(1) as f64);
             let mut truncated_rows = Vec::new();
             for (k, i) in range.enumerate() {
                 let out = &self.step_out;

@@ -65,6 +65,7 @@ fn common(n: usize) -> CommonSettings {
         num_envs: n,
         normalize_obs: false,
         scale_rewards: false,
+        exploration_bonus: 0.0,
     }
 }
 

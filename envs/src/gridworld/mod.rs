@@ -47,7 +47,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 pub use map::{Cell, GridMap};
-pub use solve::{Solution, MAX_SWEEPS};
+pub use solve::{render_policy, Solution, MAX_SWEEPS};
 
 use crate::env::{Env, EnvError, Step, StepOutcome};
 use crate::space::{Action, Space};
@@ -175,6 +175,21 @@ impl GridWorld {
         self.agent
     }
 
+    /// The observation the env would give with the agent in `cell`, which must be a cell of the
+    /// map (e.g. to read a memoryless policy's action in every cell and evaluate it exactly).
+    pub fn observation_at(&self, cell: usize) -> Result<Vec<f32>, EnvError> {
+        if cell >= self.map.cells.len() {
+            return Err(EnvError::BadArg(format!(
+                "{}: cell {cell} is outside the {}-cell map",
+                self.map.name,
+                self.map.cells.len()
+            )));
+        }
+        let mut obs = vec![0.0; self.observation_space.flat_dim()];
+        self.write_obs_at(cell, &mut obs);
+        Ok(obs)
+    }
+
     /// The time limit the registry uses: the map's `max_steps` or its default.
     pub fn max_steps(&self) -> usize {
         self.map
@@ -231,14 +246,18 @@ impl GridWorld {
     }
 
     fn write_obs(&self, obs: &mut [f32]) {
+        self.write_obs_at(self.agent, obs);
+    }
+
+    fn write_obs_at(&self, agent: usize, obs: &mut [f32]) {
         match self.obs_kind {
             GridObs::Image => {
                 obs.copy_from_slice(&self.template);
-                obs[self.map.cells.len() + self.agent] = 1.0;
+                obs[self.map.cells.len() + agent] = 1.0;
             }
             GridObs::Flat => {
                 obs.fill(0.0);
-                obs[self.agent] = 1.0;
+                obs[agent] = 1.0;
             }
         }
     }

@@ -100,6 +100,54 @@ impl GridWorld {
         })
     }
 
+    /// Exact values of a fixed policy (iterative policy evaluation on the same model as
+    /// [`GridWorld::solve`], so the two are directly comparable): `policy[cell]` is the action
+    /// taken in each non-terminal open cell; entries for walls and terminal cells are ignored.
+    /// Same conventions as `solve`: walls `NaN`, terminal cells 0, no time limit. A policy that
+    /// never ends an episode under `gamma = 1` has no finite value: that is an error.
+    pub fn evaluate_policy(&self, gamma: f64, policy: &[usize], tol: f64) -> Result<Vec<f64>, EnvError> {
+        let cells = &self.map.cells;
+        if !(0.0..=1.0).contains(&gamma) {
+            return Err(EnvError::BadArg(format!("gamma must be in [0, 1], got {gamma}")));
+        }
+        if !(tol > 0.0 && tol.is_finite()) {
+            return Err(EnvError::BadArg(format!("tol must be a positive number, got {tol}")));
+        }
+        if policy.len() != cells.len() {
+            return Err(EnvError::BadArg(format!(
+                "policy has {} entries, the map has {} cells",
+                policy.len(),
+                cells.len()
+            )));
+        }
+        let open = |i: usize| cells[i] != Cell::Wall && !cells[i].is_terminal();
+        if let Some(i) = (0..cells.len()).find(|&i| open(i) && policy[i] >= 4) {
+            return Err(EnvError::BadArg(format!("policy action {} in cell {i} is not in 0..4", policy[i])));
+        }
+        let mut values: Vec<f64> = cells.iter().map(|c| if *c == Cell::Wall { f64::NAN } else { 0.0 }).collect();
+        let mut next = values.clone();
+        for sweep in 1..=MAX_SWEEPS {
+            let mut delta: f64 = 0.0;
+            for i in (0..cells.len()).filter(|&i| open(i)) {
+                next[i] = self.q_value(&values, gamma, i, policy[i]);
+                delta = delta.max((next[i] - values[i]).abs());
+            }
+            std::mem::swap(&mut values, &mut next);
+            if delta < tol {
+                return Ok(values);
+            }
+            if !delta.is_finite() {
+                break;
+            }
+            if sweep == MAX_SWEEPS {
+                break;
+            }
+        }
+        Err(EnvError::BadArg(format!(
+            "policy evaluation did not converge in {MAX_SWEEPS} sweeps: with gamma = {gamma} the policy never ends an episode"
+        )))
+    }
+
     /// Expected reward plus discounted value of taking `action` in `cell`.
     fn q_value(&self, values: &[f64], gamma: f64, cell: usize, action: usize) -> f64 {
         self.transitions(cell, action)
@@ -122,14 +170,7 @@ impl Solution {
 
     /// The policy as a grid of arrows `↑→↓←`: walls `#`, goals `G`, hazards `X`.
     pub fn render_policy(&self) -> String {
-        self.render(|i| match (self.cells[i], self.policy[i]) {
-            (Cell::Empty | Cell::Start, Some(a)) => ['↑', '→', '↓', '←']
-                .get(a)
-                .copied()
-                .unwrap_or('?')
-                .to_string(),
-            (cell, _) => cell.symbol().to_string(),
-        })
+        render_policy(&self.cells, self.width, &self.policy)
     }
 
     fn render(&self, cell: impl Fn(usize) -> String) -> String {
@@ -142,4 +183,20 @@ impl Solution {
         }
         out
     }
+}
+
+/// A policy (one action per cell, `None` where there is none) as a grid of arrows `↑→↓←`, with
+/// walls `#`, goals `G` and hazards `X`: one line per row of the map.
+pub fn render_policy(cells: &[Cell], width: usize, policy: &[Option<usize>]) -> String {
+    let mut out = String::new();
+    for (i, cell) in cells.iter().enumerate() {
+        match (cell, policy.get(i).copied().flatten()) {
+            (Cell::Empty | Cell::Start, Some(a)) => out.push(['↑', '→', '↓', '←'].get(a).copied().unwrap_or('?')),
+            (cell, _) => out.push(cell.symbol()),
+        }
+        if (i + 1) % width.max(1) == 0 {
+            out.push('\n');
+        }
+    }
+    out
 }

@@ -254,3 +254,51 @@ fn grid_obs_names() {
     assert!("pixels".parse::<GridObs>().is_err());
     assert_eq!(GridObs::Flat.to_string(), "flat");
 }
+
+#[test]
+fn policy_evaluation_matches_closed_forms_and_the_optimum() {
+    let corridor =
+        GridWorld::from_str("; step_reward = -0.1\nS...G\n", "corridor", GridObs::Flat).unwrap();
+    // Always right: the optimal values of `value_iteration_on_a_corridor`.
+    let v = corridor.evaluate_policy(0.9, &[1, 1, 1, 1, 0], 1e-12).unwrap();
+    for (v, e) in v.iter().zip([0.458, 0.62, 0.8, 1.0, 0.0]) {
+        assert!((v - e).abs() < 1e-9, "{v} vs {e}");
+    }
+    // Always left never ends: V = step / (1 - γ) everywhere but next to nothing.
+    let v = corridor.evaluate_policy(0.9, &[3; 5], 1e-12).unwrap();
+    assert!((v[0] + 1.0).abs() < 1e-9 && (v[3] + 1.0).abs() < 1e-9, "{v:?}");
+    let e = corridor.evaluate_policy(1.0, &[3; 5], 1e-9).unwrap_err();
+    assert!(e.to_string().contains("never ends an episode"), "{e}");
+
+    // The optimal policy's exact values are the optimal values, slip included; any other
+    // policy is worth less from the start.
+    for map in [include_str!("../../maps/cliff.txt"), include_str!("../../maps/slippery.txt")] {
+        let env = GridWorld::from_str(map, "m", GridObs::Image).unwrap();
+        for gamma in [0.9, 0.99] {
+            let sol = env.solve(gamma, 1e-12).unwrap();
+            let best: Vec<usize> = sol.policy.iter().map(|a| a.unwrap_or(0)).collect();
+            let v = env.evaluate_policy(gamma, &best, 1e-12).unwrap();
+            for (a, b) in v.iter().zip(&sol.values) {
+                assert!(a.is_nan() && b.is_nan() || (a - b).abs() < 1e-8, "{a} vs {b}");
+            }
+            let up: Vec<usize> = vec![0; best.len()];
+            let worse = env.evaluate_policy(gamma, &up, 1e-12).unwrap();
+            assert!(worse[env.map().start] < sol.start_value - 1e-3);
+        }
+    }
+    assert!(corridor.evaluate_policy(0.9, &[1; 4], 1e-9).is_err(), "wrong length");
+    assert!(corridor.evaluate_policy(0.9, &[1, 1, 7, 1, 0], 1e-9).is_err(), "bad action");
+    assert!(corridor.evaluate_policy(1.1, &[1; 5], 1e-9).is_err());
+}
+
+#[test]
+fn observation_at_is_what_the_env_shows_there() {
+    for kind in [GridObs::Image, GridObs::Flat] {
+        let mut env = room(kind);
+        for cell in [6, 8, 12, 16] {
+            let shown = env.set_state(&[cell as f64]).unwrap();
+            assert_eq!(env.observation_at(cell).unwrap(), shown);
+        }
+        assert!(env.observation_at(25).is_err());
+    }
+}
