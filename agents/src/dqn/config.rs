@@ -9,6 +9,9 @@ use crate::AgentError;
 pub struct DqnConfig {
     /// Adam learning rate.
     pub learning_rate: f64,
+    /// Fall linearly from `learning_rate` to 0 over the run (steadier Q-values at the end, where
+    /// a greedy policy's choice can hinge on small differences between actions).
+    pub anneal_lr: bool,
     /// Transitions kept in the replay buffer.
     pub buffer_size: usize,
     /// Env steps of pure exploration before the first update.
@@ -38,6 +41,7 @@ impl Default for DqnConfig {
     fn default() -> Self {
         DqnConfig {
             learning_rate: 2.3e-3,
+            anneal_lr: false,
             buffer_size: 100_000,
             learning_starts: 1000,
             batch_size: 64,

@@ -211,6 +211,10 @@ impl Trainer for DqnTrainer {
                 self.last_target_update = self.global_step;
             }
         }
+        if self.config.anneal_lr {
+            let left = 1.0 - self.global_step as f64 / self.common.total_steps.max(1) as f64;
+            self.opt.lr = self.config.learning_rate * left.clamp(0.0, 1.0);
+        }
         let mut scalars = vec![("charts/epsilon", epsilon), ("charts/learning_rate", self.opt.lr)];
         if self.global_step >= self.config.learning_starts && !self.replay.is_empty() {
             let (mut loss, mut q) = (0.0, 0.0);

@@ -29,6 +29,9 @@ pub struct PpoConfig {
     pub clip_vloss: bool,
     /// Entropy bonus coefficient.
     pub ent_coef: f64,
+    /// Anneal the entropy coefficient linearly to 0 over the run: explore early, then let the
+    /// policy sharpen where actions differ little in value (grid worlds with slip).
+    pub anneal_ent: bool,
     /// Value loss coefficient.
     pub vf_coef: f64,
     /// Global gradient-norm clipping threshold.
@@ -53,6 +56,7 @@ impl Default for PpoConfig {
             anneal_clip: false,
             clip_vloss: true,
             ent_coef: 0.01,
+            anneal_ent: false,
             vf_coef: 0.5,
             max_grad_norm: 0.5,
             target_kl: None,
@@ -112,6 +116,8 @@ pub struct OnPolicySettings {
     pub anneal_clip: bool,
     pub clip_vloss: bool,
     pub ent_coef: f64,
+    /// Anneal the entropy coefficient linearly to 0 (the same fraction as the learning rate).
+    pub anneal_ent: bool,
     pub vf_coef: f64,
     pub max_grad_norm: f64,
     pub target_kl: Option<f64>,
@@ -131,6 +137,7 @@ impl From<&PpoConfig> for OnPolicySettings {
             anneal_clip: c.anneal_clip,
             clip_vloss: c.clip_vloss,
             ent_coef: c.ent_coef,
+            anneal_ent: c.anneal_ent,
             vf_coef: c.vf_coef,
             max_grad_norm: c.max_grad_norm,
             target_kl: c.target_kl,
@@ -152,6 +159,7 @@ impl From<&A2cConfig> for OnPolicySettings {
             anneal_clip: false,
             clip_vloss: false,
             ent_coef: c.ent_coef,
+            anneal_ent: false,
             vf_coef: c.vf_coef,
             max_grad_norm: c.max_grad_norm,
             target_kl: None,

@@ -233,6 +233,7 @@ impl Trainer for OnPolicyTrainer {
         let frac = 1.0 - (self.iteration - 1) as f64 / self.num_iterations as f64;
         let lr = if s.anneal_lr { frac * s.learning_rate } else { s.learning_rate };
         let clip_coef = s.clip_coef.map(|c| if s.anneal_clip { frac * c } else { c });
+        let ent_coef = if s.anneal_ent { frac * s.ent_coef } else { s.ent_coef };
         self.opt.lr = lr;
 
         let initial_state = self.state.as_ref().map(|st| st.detach());
@@ -258,7 +259,7 @@ impl Trainer for OnPolicyTrainer {
             self.common.gae_lambda,
         )?;
         let batch = update::Batch::new(b, &adv.advantages, &adv.returns, initial_state, self.device);
-        let m = update::update(&self.policy, &mut self.opt, &batch, &self.settings, clip_coef)?;
+        let m = update::update(&self.policy, &mut self.opt, &batch, &self.settings, clip_coef, ent_coef)?;
 
         let mut scalars = vec![
             ("charts/learning_rate", lr),
@@ -272,6 +273,9 @@ impl Trainer for OnPolicyTrainer {
         ];
         if let Some(c) = clip_coef {
             scalars.push(("charts/clip_coef", c));
+        }
+        if self.settings.anneal_ent {
+            scalars.push(("charts/ent_coef", ent_coef));
         }
         Ok(Iteration { global_step: self.global_step, episodes, scalars })
     }

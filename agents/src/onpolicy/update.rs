@@ -105,6 +105,8 @@ pub fn update(
     s: &OnPolicySettings,
     // The ε of this update (annealed or not); `None` for A2C.
     clip_coef: Option<f64>,
+    // The entropy coefficient of this update (annealed or not).
+    ent_coef: f64,
 ) -> Result<UpdateMetrics, AgentError> {
     let recurrent = policy.is_recurrent();
     let mut m = UpdateMetrics::default();
@@ -160,7 +162,7 @@ pub fn update(
                 _ => (&new_values - &mb_returns).square().mean(Kind::Float) * 0.5,
             };
 
-            let loss = &policy_loss - &entropy * s.ent_coef + &value_loss * s.vf_coef;
+            let loss = &policy_loss - &entropy * ent_coef + &value_loss * s.vf_coef;
             opt.backward_step(&loss, Some(s.max_grad_norm));
 
             m.policy_loss = scalar(&policy_loss);
