@@ -14,17 +14,21 @@ configs=("$@"); [ ${#configs[@]} -gt 0 ] || configs=("$root"/configs/*.toml)
 seeds=(${SEEDS:-0 1 2})
 logdir="${LOGDIR:-$(mktemp -d)}"
 jobs="${JOBS:-1}"   # runs at once (each uses one libtorch thread); wall times are per run
-echo "| config | env | algo | policy | γ | eval return per seed | mean | exact value per seed (grid) | optimum (rlab solve) | worst shortfall | wall s (mean) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+# Every (config, seed) run goes through one pool of $jobs slots, so no core idles between configs.
+running=0
 for cfg in "${configs[@]}"; do
   name="$(basename "$cfg" .toml)"
-  running=0
   for s in "${seeds[@]}"; do
     "$rlab" run --config "$cfg" --seed "$s" --logdir "$logdir" --name "$name-s$s" -q >/dev/null &
     running=$((running + 1))
     if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
   done
-  wait
+done
+wait
+echo "| config | env | algo | policy | γ | eval return per seed | mean | exact value per seed (grid) | optimum (rlab solve) | worst shortfall | wall s (mean) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+for cfg in "${configs[@]}"; do
+  name="$(basename "$cfg" .toml)"
   python3 - "$logdir" "$name" "${seeds[@]}" <<'PY'
 import json, sys
 logdir, name, *seeds = sys.argv[1:]
