@@ -72,18 +72,15 @@ pub struct ExactValue {
     pub policy_arrows: Vec<String>,
 }
 
-impl ExactValue {
-    /// How far below the optimum the policy is, as a fraction of |optimum| (0 = optimal).
-    pub fn shortfall(&self) -> Option<f64> {
-        let v = self.policy_value?;
-        Some((self.optimal_value - v) / self.optimal_value.abs().max(1e-12))
-    }
+/// How far `value` is below `optimum`, as a fraction of |optimum| (0 = optimal).
+pub fn shortfall(value: f64, optimum: f64) -> f64 {
+    (optimum - value) / optimum.abs().max(1e-12)
 }
 
-/// [`ExactValue`] of a memoryless policy on a grid world (`None` for other envs). The caller
-/// must not pass a recurrent policy: its action depends on more than the cell.
+/// [`ExactValue`] of a memoryless policy on a grid world (`None` for other envs, and for
+/// recurrent policies: their action depends on more than the cell).
 pub fn exact_grid_value(actor: &mut dyn Actor, env_name: &str, gamma: f64) -> Result<Option<ExactValue>> {
-    if !rlab_envs::is_grid(env_name) {
+    if !rlab_envs::is_grid(env_name) || actor.is_recurrent() {
         return Ok(None);
     }
     let grid = rlab_envs::make_grid(env_name, &EnvOptions::default())?;

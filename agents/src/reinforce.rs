@@ -156,7 +156,7 @@ impl ReinforceTrainer {
             }
             self.envs.step_discrete(&actions, &mut self.step_out)?;
             let out = &self.step_out;
-            let rewards = trainer::training_rewards(out, self.bonus.as_mut(), self.reward_scaler.as_mut(), self.global_step as f64 / self.common.total_steps.max(1) as f64);
+            let rewards = trainer::training_rewards(out, self.bonus.as_mut(), self.reward_scaler.as_mut(), self.common.progress(self.global_step));
             let mut finals = Vec::new();
             for (k, ep) in eps.iter_mut().enumerate() {
                 if ep.done {

@@ -25,6 +25,10 @@ pub trait Actor {
     fn begin_episode(&mut self);
     /// The action the policy considers best (no exploration): used for evaluation.
     fn act_deterministic(&mut self, obs: &[f32]) -> Result<Action, AgentError>;
+    /// True when the action depends on more than the current observation (an LSTM's state).
+    fn is_recurrent(&self) -> bool {
+        false
+    }
 }
 
 /// Counters a resumed run continues from (saved as JSON next to the checkpoint).
@@ -66,9 +70,16 @@ pub struct CommonSettings {
     pub exploration_bonus: f64,
 }
 
+impl CommonSettings {
+    /// The fraction of training done at `global_step`, in [0, 1] (what annealing schedules use).
+    pub fn progress(&self, global_step: u64) -> f64 {
+        (global_step as f64 / self.total_steps.max(1) as f64).clamp(0.0, 1.0)
+    }
+}
+
 /// The rewards a learner trains on for one vector step: the env's, plus the exploration bonus,
 /// then divided by the return scale. Logged episode returns stay the env's own.
-/// `progress` is the fraction of training done (the bonus fades with it).
+/// `progress` is the fraction of training done, [`CommonSettings::progress`] (the bonus fades with it).
 pub(crate) fn training_rewards(
     step: &rlab_envs::VecStep,
     bonus: Option<&mut crate::explore::CountBonus>,
@@ -77,7 +88,7 @@ pub(crate) fn training_rewards(
 ) -> Vec<f64> {
     let mut rewards = step.rewards.clone();
     if let Some(bonus) = bonus {
-        bonus.add(step, &mut rewards, (1.0 - progress).clamp(0.0, 1.0));
+        bonus.add(step, &mut rewards, 1.0 - progress);
     }
     if let Some(scaler) = scaler {
         let done: Vec<bool> = step.terminated.iter().zip(&step.truncated).map(|(a, b)| *a || *b).collect();

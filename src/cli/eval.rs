@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::Args;
-use rlab_agents::{policy::PolicyKind, DeviceChoice};
+use rlab_agents::DeviceChoice;
 
 use super::Format;
 use crate::{
@@ -61,10 +61,7 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
             println!("episode {ep}  return {ret}\n{}", env.render());
         }
     })?;
-    let exact = match config.policy.kind {
-        PolicyKind::Lstm => None,
-        _ => exact_grid_value(policy.as_mut(), &config.env, config.gamma)?,
-    };
+    let exact = exact_grid_value(policy.as_mut(), &config.env, config.gamma)?;
     match a.format {
         Format::Json => {
             let mut json = serde_json::to_value(&result)?;

@@ -180,6 +180,6 @@ fn options_logdir_hint(dir: &std::path::Path) -> String {
 pub fn exact_value_line(gamma: f64, value: f64, optimum: f64) -> String {
     format!(
         "exact γ-discounted value of the greedy policy (γ={gamma}): {value:.4}; optimum (rlab solve): {optimum:.4}; shortfall {:.1}%",
-        100.0 * (optimum - value) / optimum.abs().max(1e-12)
+        100.0 * crate::eval::shortfall(value, optimum)
     )
 }

@@ -14,7 +14,7 @@ use std::{
 };
 
 use anyhow::{bail, Context, Result};
-use rlab_agents::{policy::PolicyKind, Trainer, TrainerState};
+use rlab_agents::{Trainer, TrainerState};
 use rlab_tensorboard::EventWriter;
 use serde::{Deserialize, Serialize};
 
@@ -167,10 +167,7 @@ fn train(
         let mut policy = load_policy(config, &dir.join(CHECKPOINT), device)?;
         let e = evaluate(policy.as_mut(), &config.env, config.eval_episodes, config.seed, config.gamma, |_, _, _| {})?;
         tb.add_scalar("eval/mean_return", e.mean_return, trainer.global_step() as i64)?;
-        let exact = match config.policy.kind {
-            PolicyKind::Lstm => None,
-            _ => exact_grid_value(policy.as_mut(), &config.env, config.gamma)?,
-        };
+        let exact = exact_grid_value(policy.as_mut(), &config.env, config.gamma)?;
         if let Some(v) = exact.as_ref().and_then(|x| x.policy_value) {
             tb.add_scalar("eval/exact_policy_value", v, trainer.global_step() as i64)?;
         }

@@ -190,7 +190,7 @@ impl Trainer for DqnTrainer {
             self.envs.step_discrete(&actions, &mut self.step_out)?;
             let out = &self.step_out;
             let d = self.envs.obs_dim();
-            let rewards = trainer::training_rewards(out, self.bonus.as_mut(), self.reward_scaler.as_mut(), self.global_step as f64 / self.common.total_steps.max(1) as f64);
+            let rewards = trainer::training_rewards(out, self.bonus.as_mut(), self.reward_scaler.as_mut(), self.common.progress(self.global_step));
             for k in 0..n {
                 let obs = &self.next_obs[k * d..(k + 1) * d];
                 // The true next state: the final observation when the episode ended.
@@ -212,8 +212,7 @@ impl Trainer for DqnTrainer {
             }
         }
         if self.config.anneal_lr {
-            let left = 1.0 - self.global_step as f64 / self.common.total_steps.max(1) as f64;
-            self.opt.lr = self.config.learning_rate * left.clamp(0.0, 1.0);
+            self.opt.lr = self.config.learning_rate * (1.0 - self.common.progress(self.global_step));
         }
         let mut scalars = vec![("charts/epsilon", epsilon), ("charts/learning_rate", self.opt.lr)];
         if self.global_step >= self.config.learning_starts && !self.replay.is_empty() {

@@ -72,4 +72,8 @@ impl Actor for ActorCriticAgent {
         let a = Categorical::from_logits(&logits.to_kind(Kind::Float)).mode();
         Ok(Action::Discrete(a.int64_value(&[0]) as usize))
     }
+
+    fn is_recurrent(&self) -> bool {
+        self.policy.is_recurrent()
+    }
 }

@@ -182,7 +182,7 @@ impl OnPolicyTrainer {
             }
 
             self.envs.step_discrete(&actions, &mut self.step_out)?;
-            let rewards = trainer::training_rewards(&self.step_out, self.bonus.as_mut(), self.reward_scaler.as_mut(), self.global_step as f64 / self.common.total_steps.max(1) as f64);
+            let rewards = trainer::training_rewards(&self.step_out, self.bonus.as_mut(), self.reward_scaler.as_mut(), self.common.progress(self.global_step));
             let mut truncated_rows = Vec::new();
             for (k, i) in range.enumerate() {
                 let out = &self.step_out;

@@ -126,7 +126,7 @@ impl GridWorld {
         }
         let mut values: Vec<f64> = cells.iter().map(|c| if *c == Cell::Wall { f64::NAN } else { 0.0 }).collect();
         let mut next = values.clone();
-        for sweep in 1..=MAX_SWEEPS {
+        for _ in 0..MAX_SWEEPS {
             let mut delta: f64 = 0.0;
             for i in (0..cells.len()).filter(|&i| open(i)) {
                 next[i] = self.q_value(&values, gamma, i, policy[i]);
@@ -137,9 +137,6 @@ impl GridWorld {
                 return Ok(values);
             }
             if !delta.is_finite() {
-                break;
-            }
-            if sweep == MAX_SWEEPS {
                 break;
             }
         }
@@ -174,29 +171,27 @@ impl Solution {
     }
 
     fn render(&self, cell: impl Fn(usize) -> String) -> String {
-        let mut out = String::new();
-        for i in 0..self.cells.len() {
-            out.push_str(&cell(i));
-            if (i + 1) % self.width == 0 {
-                out.push('\n');
-            }
-        }
-        out
+        render_cells(self.cells.len(), self.width, cell)
     }
 }
 
-/// A policy (one action per cell, `None` where there is none) as a grid of arrows `↑→↓←`, with
-/// walls `#`, goals `G` and hazards `X`: one line per row of the map.
-pub fn render_policy(cells: &[Cell], width: usize, policy: &[Option<usize>]) -> String {
+/// `cell(i)` for every cell, a line per row of the map.
+fn render_cells(len: usize, width: usize, cell: impl Fn(usize) -> String) -> String {
     let mut out = String::new();
-    for (i, cell) in cells.iter().enumerate() {
-        match (cell, policy.get(i).copied().flatten()) {
-            (Cell::Empty | Cell::Start, Some(a)) => out.push(['↑', '→', '↓', '←'].get(a).copied().unwrap_or('?')),
-            (cell, _) => out.push(cell.symbol()),
-        }
+    for i in 0..len {
+        out.push_str(&cell(i));
         if (i + 1) % width.max(1) == 0 {
             out.push('\n');
         }
     }
     out
+}
+
+/// A policy (one action per cell, `None` where there is none) as a grid of arrows `↑→↓←`, with
+/// walls `#`, goals `G` and hazards `X`: one line per row of the map.
+pub fn render_policy(cells: &[Cell], width: usize, policy: &[Option<usize>]) -> String {
+    render_cells(cells.len(), width, |i| match (cells[i], policy.get(i).copied().flatten()) {
+        (Cell::Empty | Cell::Start, Some(a)) => ['↑', '→', '↓', '←'].get(a).copied().unwrap_or('?').to_string(),
+        (cell, _) => cell.symbol().to_string(),
+    })
 }
