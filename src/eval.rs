@@ -20,8 +20,63 @@ pub struct EvalResult {
 pub const EVAL_SEED_OFFSET: u64 = 1_000_000;
 
 /// Runs `episodes` episodes with the policy's deterministic action; episode k is reset with
-/// `seed + EVAL_SEED_OFFSET + k`. `on_step` sees each step (for rendering).
-pub fn evaluate(
+/// `seed + EVAL_SEED_OFFSET + k`. Feed-forward policies play all episodes side by side, one
+/// forward pass per step for every episode still running (the same actions as one at a time);
+/// recurrent ones play them in turn.
+pub fn evaluate(actor: &mut dyn Actor, env_name: &str, episodes: usize, seed: u64, gamma: f64) -> Result<EvalResult> {
+    if actor.is_recurrent() {
+        return evaluate_in_turn(actor, env_name, episodes, seed, gamma, |_, _, _| {});
+    }
+    let mut totals = Vec::with_capacity(episodes);
+    for first in (0..episodes).step_by(SIDE_BY_SIDE) {
+        let ks = first..episodes.min(first + SIDE_BY_SIDE);
+        totals.extend(play_side_by_side(actor, env_name, ks, seed, gamma)?);
+    }
+    summarise(totals, gamma)
+}
+
+/// Episodes played at once by `evaluate` (bounds the envs held and the batch of one forward pass).
+const SIDE_BY_SIDE: usize = 256;
+
+/// (return, discounted return) of episodes `ks`, stepped together.
+fn play_side_by_side(
+    actor: &mut dyn Actor,
+    env_name: &str,
+    ks: std::ops::Range<usize>,
+    seed: u64,
+    gamma: f64,
+) -> Result<Vec<(f64, f64)>> {
+    let mut envs = Vec::with_capacity(ks.len());
+    let mut obs = Vec::with_capacity(ks.len());
+    for k in ks {
+        let mut env = rlab_envs::make(env_name, &EnvOptions::default())?;
+        obs.push(env.reset(Some(seed + EVAL_SEED_OFFSET + k as u64)));
+        envs.push(env);
+    }
+    let mut totals = vec![(0.0, 0.0); envs.len()];
+    let mut running: Vec<usize> = (0..envs.len()).collect();
+    let mut weight = 1.0;
+    while !running.is_empty() {
+        let rows: Vec<f32> = running.iter().flat_map(|&i| obs[i].iter().copied()).collect();
+        let actions = actor.act_deterministic_rows(&rows, running.len())?;
+        let mut still = Vec::with_capacity(running.len());
+        for (&i, action) in running.iter().zip(&actions) {
+            let step = envs[i].step(action)?;
+            totals[i].0 += step.reward;
+            totals[i].1 += weight * step.reward;
+            if !(step.terminated || step.truncated) {
+                obs[i] = step.obs;
+                still.push(i);
+            }
+        }
+        running = still;
+        weight *= gamma;
+    }
+    Ok(totals)
+}
+
+/// `evaluate` one episode after another; `on_step` sees each step (for rendering).
+pub fn evaluate_in_turn(
     actor: &mut dyn Actor,
     env_name: &str,
     episodes: usize,
@@ -30,8 +85,7 @@ pub fn evaluate(
     mut on_step: impl FnMut(&dyn Env, usize, f64),
 ) -> Result<EvalResult> {
     let mut env = rlab_envs::make(env_name, &EnvOptions::default())?;
-    let mut returns = Vec::new();
-    let mut discounted = Vec::new();
+    let mut totals = Vec::with_capacity(episodes);
     for k in 0..episodes {
         let mut obs = env.reset(Some(seed + EVAL_SEED_OFFSET + k as u64));
         actor.begin_episode();
@@ -47,12 +101,16 @@ pub fn evaluate(
             }
             obs = step.obs;
         }
-        returns.push(total);
-        discounted.push(disc);
+        totals.push((total, disc));
     }
+    summarise(totals, gamma)
+}
+
+fn summarise(totals: Vec<(f64, f64)>, gamma: f64) -> Result<EvalResult> {
+    let (returns, discounted): (Vec<f64>, Vec<f64>) = totals.into_iter().unzip();
     let (mean_return, std_return) = mean_std(&returns);
     let mean_discounted_return = mean_std(&discounted).0;
-    Ok(EvalResult { mean_return, std_return, episodes, returns, gamma, mean_discounted_return })
+    Ok(EvalResult { mean_return, std_return, episodes: returns.len(), returns, gamma, mean_discounted_return })
 }
 
 /// A grid-world policy judged exactly: its deterministic action in every cell, evaluated on the

@@ -12,6 +12,7 @@ pub mod dqn;
 pub mod error;
 pub mod explore;
 pub mod nn;
+pub mod mkl_dispatch;
 pub mod normalize;
 pub mod optim;
 pub mod policy;

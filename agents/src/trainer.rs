@@ -25,6 +25,15 @@ pub trait Actor {
     fn begin_episode(&mut self);
     /// The action the policy considers best (no exploration): used for evaluation.
     fn act_deterministic(&mut self, obs: &[f32]) -> Result<Action, AgentError>;
+    /// Deterministic actions for `obs` holding one row per env: one forward pass for all rows
+    /// in feed-forward policies. The default asks row by row. Not for recurrent policies (their
+    /// state belongs to one episode).
+    fn act_deterministic_rows(&mut self, obs: &[f32], rows: usize) -> Result<Vec<Action>, AgentError> {
+        if rows == 0 {
+            return Ok(Vec::new());
+        }
+        obs.chunks(obs.len() / rows).map(|o| self.act_deterministic(o)).collect()
+    }
     /// True when the action depends on more than the current observation (an LSTM's state).
     fn is_recurrent(&self) -> bool {
         false

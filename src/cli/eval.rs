@@ -8,7 +8,7 @@ use super::Format;
 use crate::{
     algos::load_policy,
     config::RunConfig,
-    eval::{evaluate, exact_grid_value},
+    eval::{evaluate, evaluate_in_turn, exact_grid_value},
     run::{CHECKPOINT, CONFIG},
 };
 
@@ -56,11 +56,14 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
     }
     let mut policy = load_policy(&config, &checkpoint, a.device.resolve()?)?;
     let render = a.render;
-    let result = evaluate(policy.as_mut(), &config.env, a.episodes, a.seed.unwrap_or(config.seed), config.gamma, |env, ep, ret| {
-        if render {
+    let seed = a.seed.unwrap_or(config.seed);
+    let result = if render {
+        evaluate_in_turn(policy.as_mut(), &config.env, a.episodes, seed, config.gamma, |env, ep, ret| {
             println!("episode {ep}  return {ret}\n{}", env.render());
-        }
-    })?;
+        })?
+    } else {
+        evaluate(policy.as_mut(), &config.env, a.episodes, seed, config.gamma)?
+    };
     let exact = exact_grid_value(policy.as_mut(), &config.env, config.gamma)?;
     match a.format {
         Format::Json => {

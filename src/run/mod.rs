@@ -165,7 +165,7 @@ fn train(
     let eval = if config.eval_episodes > 0 && !interrupted {
         // Evaluate what was saved, exactly as `rlab eval` would load it.
         let mut policy = load_policy(config, &dir.join(CHECKPOINT), device)?;
-        let e = evaluate(policy.as_mut(), &config.env, config.eval_episodes, config.seed, config.gamma, |_, _, _| {})?;
+        let e = evaluate(policy.as_mut(), &config.env, config.eval_episodes, config.seed, config.gamma)?;
         tb.add_scalar("eval/mean_return", e.mean_return, trainer.global_step() as i64)?;
         let exact = exact_grid_value(policy.as_mut(), &config.env, config.gamma)?;
         if let Some(v) = exact.as_ref().and_then(|x| x.policy_value) {

@@ -313,4 +313,14 @@ impl Actor for QAgent {
         let a = tch::no_grad(|| self.q.forward(&t).argmax(-1, false));
         Ok(Action::Discrete(a.int64_value(&[0]) as usize))
     }
+
+    fn act_deterministic_rows(&mut self, obs: &[f32], rows: usize) -> Result<Vec<Action>, AgentError> {
+        let mut x = obs.to_vec();
+        if let Some(norm) = &self.obs_norm {
+            norm.normalize(&mut x); // row by row: the statistics repeat every obs_dim values
+        }
+        let t = Tensor::from_slice(&x).view([rows as i64, self.obs_dim as i64]).to(self.device);
+        let a = tch::no_grad(|| self.q.forward(&t).argmax(-1, false));
+        Ok(Vec::<i64>::try_from(a.to(Device::Cpu))?.into_iter().map(|a| Action::Discrete(a as usize)).collect())
+    }
 }

@@ -73,6 +73,21 @@ impl Actor for ActorCriticAgent {
         Ok(Action::Discrete(a.int64_value(&[0]) as usize))
     }
 
+    fn act_deterministic_rows(&mut self, obs: &[f32], rows: usize) -> Result<Vec<Action>, AgentError> {
+        if self.policy.is_recurrent() {
+            return Err(AgentError::Unsupported("a recurrent policy acts one episode at a time".into()));
+        }
+        let mut obs = obs.to_vec();
+        if let Some(norm) = &self.obs_norm {
+            norm.normalize(&mut obs); // row by row: the statistics repeat every obs_dim values
+        }
+        let x = Tensor::from_slice(&obs).view([rows as i64, self.obs_dim as i64]).to(self.device);
+        let starts = Tensor::ones([rows as i64], (Kind::Float, self.device));
+        let (logits, _, _) = tch::no_grad(|| self.policy.step(&x, None, &starts));
+        let a = Categorical::from_logits(&logits.to_kind(Kind::Float)).mode();
+        Ok(Vec::<i64>::try_from(a.to(Device::Cpu))?.into_iter().map(|a| Action::Discrete(a as usize)).collect())
+    }
+
     fn is_recurrent(&self) -> bool {
         self.policy.is_recurrent()
     }

@@ -66,20 +66,41 @@ fn scalar(t: &Tensor) -> f64 {
     t.double_value(&[])
 }
 
+/// One minibatch: its rows of the batch (`None`: all of them, in order) and, for recurrent
+/// policies, the envs whose sequences it replays.
+struct Minibatch {
+    rows: Option<Tensor>,
+    group: Option<Tensor>,
+}
+
+impl Minibatch {
+    fn select(&self, t: &Tensor) -> Tensor {
+        match &self.rows {
+            Some(rows) => t.index_select(0, rows),
+            None => t.shallow_clone(),
+        }
+    }
+}
+
 /// The row sets of one epoch. Feed-forward: a random permutation cut into minibatches.
 /// Recurrent: random groups of whole envs, each row set in time-major order so the sequence can
 /// be replayed from the rollout's initial state.
-fn minibatches(batch: &Batch, count: usize, recurrent: bool) -> Vec<(Tensor, Option<Tensor>)> {
+fn minibatches(batch: &Batch, count: usize, recurrent: bool) -> Vec<Minibatch> {
     let device = batch.obs.device();
     let count = count as i64;
     if !recurrent {
         let size = batch.len();
+        if count == 1 {
+            // One minibatch is the whole batch: its order does not change the mean losses, so
+            // skip the permutation and the row copies.
+            return vec![Minibatch { rows: None, group: None }];
+        }
         let mb = size / count;
         let order = Tensor::randperm(size, (Kind::Int64, device));
         return (0..count)
             .map(|k| {
                 let len = if k == count - 1 { size - k * mb } else { mb };
-                (order.narrow(0, k * mb, len), None)
+                Minibatch { rows: Some(order.narrow(0, k * mb, len)), group: None }
             })
             .collect();
     }
@@ -93,7 +114,7 @@ fn minibatches(batch: &Batch, count: usize, recurrent: bool) -> Vec<(Tensor, Opt
             let group = envs.narrow(0, k * per, len);
             let t = Tensor::arange(steps, (Kind::Int64, device)).view([steps, 1]);
             let rows = (t * n + group.view([1, len])).flatten(0, -1);
-            (rows, Some(group))
+            Minibatch { rows: Some(rows), group: Some(group) }
         })
         .collect()
 }
@@ -110,51 +131,74 @@ pub fn update(
 ) -> Result<UpdateMetrics, AgentError> {
     let recurrent = policy.is_recurrent();
     let mut m = UpdateMetrics::default();
-    let mut clipfracs = Vec::new();
 
-    for _epoch in 0..s.update_epochs {
+    // −A of a minibatch (normalised per minibatch, as CleanRL does). With one feed-forward
+    // minibatch every epoch sees the same rows, so it is computed once.
+    let neg_advantages = |mb: &Minibatch| {
+        let mut adv = mb.select(&batch.advantages);
+        if s.norm_adv && adv.size()[0] > 1 {
+            // Unbiased std, like torch's default; a one-element minibatch is skipped (it would be NaN).
+            adv = (&adv - adv.mean(Kind::Float)) / (adv.std(true) + 1e-8);
+        }
+        -adv
+    };
+    let whole_batch = (s.num_minibatches == 1 && !recurrent).then(|| neg_advantages(&Minibatch { rows: None, group: None }));
+
+    // Summed over all minibatches as a tensor, so that no minibatch waits for a scalar.
+    let mut clipped = Tensor::zeros([], (Kind::Float, batch.obs.device()));
+    let mut minibatches_run = 0;
+    for epoch in 0..s.update_epochs {
         m.epochs_run += 1;
-        for (idx, group) in minibatches(batch, s.num_minibatches, recurrent) {
-            let obs = batch.obs.index_select(0, &idx);
-            let (logits, new_values) = match &group {
+        let mbs = minibatches(batch, s.num_minibatches, recurrent);
+        let count = mbs.len();
+        for (k, mb) in mbs.into_iter().enumerate() {
+            // The reported KL and losses are the last minibatch's of an epoch, read for the
+            // early stop (target_kl) or, without one, only after the last epoch.
+            let report = k + 1 == count && (s.target_kl.is_some() || epoch + 1 == s.update_epochs);
+            let obs = mb.select(&batch.obs);
+            let starts = mb.select(&batch.starts);
+            let (logits, new_values) = match &mb.group {
                 Some(g) => {
                     let init = batch.initial_state.as_ref().map(|st| st.select(g));
-                    policy.sequence(&obs, init.as_ref(), &batch.starts.index_select(0, &idx), g.size()[0])
+                    policy.sequence(&obs, init.as_ref(), &starts, g.size()[0])
                 }
-                None => policy.sequence(&obs, None, &batch.starts.index_select(0, &idx), 1),
+                None => policy.sequence(&obs, None, &starts, 1),
             };
             let dist = Categorical::from_logits(&logits);
-            let new_log_probs = dist.log_prob(&batch.actions.index_select(0, &idx));
-            let entropy = dist.entropy().mean(Kind::Float);
-            let log_ratio = &new_log_probs - batch.log_probs.index_select(0, &idx);
+            let new_log_probs = dist.log_prob(&mb.select(&batch.actions));
+            // Without an entropy bonus the entropy stays out of the graph (it is only reported).
+            let entropy = (ent_coef != 0.0).then(|| dist.entropy().mean(Kind::Float));
+            let log_ratio = &new_log_probs - mb.select(&batch.log_probs);
             let ratio = log_ratio.exp();
 
             tch::no_grad(|| {
-                m.old_approx_kl = scalar(&(-&log_ratio).mean(Kind::Float));
-                m.approx_kl = scalar(&((&ratio - 1.0) - &log_ratio).mean(Kind::Float));
+                if report {
+                    m.old_approx_kl = scalar(&(-&log_ratio).mean(Kind::Float));
+                    m.approx_kl = scalar(&((&ratio - 1.0) - &log_ratio).mean(Kind::Float));
+                }
                 let clip = clip_coef.unwrap_or(f64::INFINITY);
-                clipfracs.push(scalar(&(&ratio - 1.0).abs().gt(clip).to_kind(Kind::Float).mean(Kind::Float)));
+                clipped += (&ratio - 1.0).abs().gt(clip).to_kind(Kind::Float).mean(Kind::Float);
             });
+            minibatches_run += 1;
 
-            let mut adv = batch.advantages.index_select(0, &idx);
-            if s.norm_adv && idx.size()[0] > 1 {
-                // Unbiased std, like torch's default; a one-element minibatch is skipped (it would be NaN).
-                adv = (&adv - adv.mean(Kind::Float)) / (adv.std(true) + 1e-8);
-            }
+            let neg_adv = match &whole_batch {
+                Some(a) => a.shallow_clone(),
+                None => neg_advantages(&mb),
+            };
             let policy_loss = match clip_coef {
                 Some(clip) => {
-                    let pg1 = -&adv * &ratio;
-                    let pg2 = -&adv * ratio.clamp(1.0 - clip, 1.0 + clip);
+                    let pg1 = &neg_adv * &ratio;
+                    let pg2 = &neg_adv * ratio.clamp(1.0 - clip, 1.0 + clip);
                     pg1.max_other(&pg2).mean(Kind::Float)
                 }
                 // A2C: −A·log π(a|s), the plain policy gradient.
-                None => (-&adv * &new_log_probs).mean(Kind::Float),
+                None => (&neg_adv * &new_log_probs).mean(Kind::Float),
             };
 
-            let mb_returns = batch.returns.index_select(0, &idx);
+            let mb_returns = mb.select(&batch.returns);
             let value_loss = match clip_coef {
                 Some(clip) if s.clip_vloss => {
-                    let old = batch.values.index_select(0, &idx);
+                    let old = mb.select(&batch.values);
                     let unclipped = (&new_values - &mb_returns).square();
                     let clipped = &old + (&new_values - &old).clamp(-clip, clip);
                     unclipped.max_other(&(clipped - &mb_returns).square()).mean(Kind::Float) * 0.5
@@ -162,18 +206,26 @@ pub fn update(
                 _ => (&new_values - &mb_returns).square().mean(Kind::Float) * 0.5,
             };
 
-            let loss = &policy_loss - &entropy * ent_coef + &value_loss * s.vf_coef;
+            let mut loss = &policy_loss + &value_loss * s.vf_coef;
+            if let Some(h) = &entropy {
+                loss = loss - h * ent_coef;
+            }
             opt.backward_step(&loss, Some(s.max_grad_norm));
 
-            m.policy_loss = scalar(&policy_loss);
-            m.value_loss = scalar(&value_loss);
-            m.entropy = scalar(&entropy);
+            if report {
+                m.policy_loss = scalar(&policy_loss);
+                m.value_loss = scalar(&value_loss);
+                m.entropy = match &entropy {
+                    Some(h) => scalar(h),
+                    None => tch::no_grad(|| scalar(&dist.entropy().mean(Kind::Float))),
+                };
+            }
         }
         if s.target_kl.is_some_and(|kl| m.approx_kl > kl) {
             break;
         }
     }
-    m.clipfrac = if clipfracs.is_empty() { 0.0 } else { clipfracs.iter().sum::<f64>() / clipfracs.len() as f64 };
+    m.clipfrac = if minibatches_run == 0 { 0.0 } else { scalar(&clipped) / minibatches_run as f64 };
     m.explained_variance = explained_variance(&batch.values, &batch.returns);
     if !(m.policy_loss.is_finite() && m.value_loss.is_finite()) {
         return Err(AgentError::Unsupported(format!(
