@@ -16,6 +16,11 @@ impl Categorical {
         self.log_probs.exp().multinomial(1, true).squeeze_dim(-1)
     }
 
+    /// log π(a) of every action, [B, A].
+    pub fn log_probs(&self) -> &Tensor {
+        &self.log_probs
+    }
+
     pub fn mode(&self) -> Tensor {
         self.log_probs.argmax(-1, false)
     }

@@ -163,20 +163,24 @@ impl OnPolicyTrainer {
             self.buffer.obs[range.start * d..range.end * d].copy_from_slice(&self.next_obs);
             self.buffer.starts[range.clone()].copy_from_slice(&self.next_starts);
 
-            let (action_t, log_prob_t, value_t, next_state) = tch::no_grad(|| {
+            let (action_t, log_probs_t, value_t, next_state) = tch::no_grad(|| {
                 let obs = self.obs_tensor(&self.next_obs, n);
-                let starts = Tensor::from_slice(&self.next_starts).to(self.device);
+                // Only a recurrent policy reads `starts` (feed-forward ones ignore it).
+                let starts =
+                    if self.state.is_some() { Tensor::from_slice(&self.next_starts).to(self.device) } else { Tensor::new() };
                 let (logits, value, next_state) = self.policy.step(&obs, self.state.as_ref(), &starts);
                 let dist = Categorical::from_logits(&logits);
-                let action = dist.sample();
-                (action.shallow_clone(), dist.log_prob(&action), value, next_state)
+                (dist.sample(), dist.log_probs().shallow_clone(), value, next_state)
             });
             let action_v = Vec::<i64>::try_from(action_t.to(Device::Cpu))?;
-            let log_prob_v = Vec::<f32>::try_from(log_prob_t.to(Device::Cpu))?;
+            // log π(a|s) of the sampled actions, picked here from all actions' log-probabilities:
+            // the same numbers a gather on the tensor would give, in one copy less.
+            let log_probs_v = Vec::<f32>::try_from(log_probs_t.to(Device::Cpu).flatten(0, -1))?;
+            let num_actions = log_probs_v.len() / n;
             let value_v = Vec::<f32>::try_from(value_t.to(Device::Cpu))?;
             for (k, i) in range.clone().enumerate() {
                 self.buffer.actions[i] = action_v[k];
-                self.buffer.log_probs[i] = log_prob_v[k];
+                self.buffer.log_probs[i] = log_probs_v[k * num_actions + action_v[k] as usize];
                 self.buffer.values[i] = f64::from(value_v[k]);
                 actions[k] = action_v[k] as usize;
             }

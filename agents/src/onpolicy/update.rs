@@ -47,7 +47,8 @@ impl Batch {
         Batch {
             obs: Tensor::from_slice(&buf.obs).view([n, buf.obs_dim as i64]).to(device),
             starts: Tensor::from_slice(&buf.starts).to(device),
-            actions: Tensor::from_slice(&buf.actions).to(device),
+            // [T·N, 1], the shape a gather over the action axis takes.
+            actions: Tensor::from_slice(&buf.actions).view([n, 1]).to(device),
             log_probs: Tensor::from_slice(&buf.log_probs).to(device),
             advantages: f32s(advantages),
             returns: f32s(returns),
@@ -165,7 +166,7 @@ pub fn update(
                 None => policy.sequence(&obs, None, &starts, 1),
             };
             let dist = Categorical::from_logits(&logits);
-            let new_log_probs = dist.log_prob(&mb.select(&batch.actions));
+            let new_log_probs = dist.log_probs().gather(-1, &mb.select(&batch.actions), false).squeeze_dim(-1);
             // Without an entropy bonus the entropy stays out of the graph (it is only reported).
             let entropy = (ent_coef != 0.0).then(|| dist.entropy().mean(Kind::Float));
             let log_ratio = &new_log_probs - mb.select(&batch.log_probs);
@@ -177,7 +178,7 @@ pub fn update(
                     m.approx_kl = scalar(&((&ratio - 1.0) - &log_ratio).mean(Kind::Float));
                 }
                 let clip = clip_coef.unwrap_or(f64::INFINITY);
-                clipped += (&ratio - 1.0).abs().gt(clip).to_kind(Kind::Float).mean(Kind::Float);
+                clipped += (&ratio - 1.0).abs().gt(clip).mean(Kind::Float);
             });
             minibatches_run += 1;
 
@@ -196,17 +197,18 @@ pub fn update(
             };
 
             let mb_returns = mb.select(&batch.returns);
-            let value_loss = match clip_coef {
+            // The mean squared error; the value loss is half of it (one product in the graph below).
+            let value_mse = match clip_coef {
                 Some(clip) if s.clip_vloss => {
                     let old = mb.select(&batch.values);
                     let unclipped = (&new_values - &mb_returns).square();
                     let clipped = &old + (&new_values - &old).clamp(-clip, clip);
-                    unclipped.max_other(&(clipped - &mb_returns).square()).mean(Kind::Float) * 0.5
+                    unclipped.max_other(&(clipped - &mb_returns).square()).mean(Kind::Float)
                 }
-                _ => (&new_values - &mb_returns).square().mean(Kind::Float) * 0.5,
+                _ => (&new_values - &mb_returns).square().mean(Kind::Float),
             };
 
-            let mut loss = &policy_loss + &value_loss * s.vf_coef;
+            let mut loss = &policy_loss + &value_mse * (0.5 * s.vf_coef);
             if let Some(h) = &entropy {
                 loss = loss - h * ent_coef;
             }
@@ -214,7 +216,7 @@ pub fn update(
 
             if report {
                 m.policy_loss = scalar(&policy_loss);
-                m.value_loss = scalar(&value_loss);
+                m.value_loss = 0.5 * scalar(&value_mse);
                 m.entropy = match &entropy {
                     Some(h) => scalar(h),
                     None => tch::no_grad(|| scalar(&dist.entropy().mean(Kind::Float))),
