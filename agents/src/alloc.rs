@@ -4,9 +4,17 @@
 use crate::AgentError;
 
 /// `len` copies of `value`, or an error naming `what` (e.g. "the replay buffer (dqn.buffer_size)").
+///
+/// Sizes beyond the machine's memory and swap are refused before allocating: an allocator that
+/// reserves address space lazily (jemalloc, or any under overcommit) would grant them, and filling
+/// the buffer would then end in the kernel's out-of-memory killer instead of an error.
 pub fn filled<T: Clone>(len: usize, value: T, what: &str) -> Result<Vec<T>, AgentError> {
+    let bytes = len as f64 * std::mem::size_of::<T>() as f64;
+    if exceeds_memory(bytes) {
+        return Err(too_big(bytes, what));
+    }
     let mut v = Vec::new();
-    v.try_reserve_exact(len).map_err(|_| too_big(len as f64 * std::mem::size_of::<T>() as f64, what))?;
+    v.try_reserve_exact(len).map_err(|_| too_big(bytes, what))?;
     v.resize(len, value);
     Ok(v)
 }
@@ -16,11 +24,26 @@ pub fn product(a: usize, b: usize, bytes_each: usize, what: &str) -> Result<usiz
     a.checked_mul(b).ok_or_else(|| too_big(a as f64 * b as f64 * bytes_each as f64, what))
 }
 
+/// Whether `bytes` is more than this machine's memory and swap together (false where unknown).
+pub fn exceeds_memory(bytes: f64) -> bool {
+    memory_and_swap_bytes().is_some_and(|limit| bytes > limit)
+}
+
+/// Physical memory plus swap, from /proc/meminfo (Linux); `None` where that cannot be read.
+fn memory_and_swap_bytes() -> Option<f64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let kib = |key: &str| -> Option<f64> {
+        let line = info.lines().find(|l| l.starts_with(key))?;
+        line[key.len()..].trim().trim_end_matches("kB").trim().parse::<f64>().ok()
+    };
+    Some((kib("MemTotal:")? + kib("SwapTotal:").unwrap_or(0.0)) * 1024.0)
+}
+
 fn too_big(bytes: f64, what: &str) -> AgentError {
     AgentError::Config(format!("{what} would need {} of memory, more than can be allocated; make it smaller", human(bytes)))
 }
 
-fn human(bytes: f64) -> String {
+pub fn human(bytes: f64) -> String {
     let units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB"];
     let mut v = bytes;
     let mut u = 0;
@@ -47,5 +70,12 @@ mod tests {
         assert_eq!(filled(3, 1u8, "x").unwrap(), vec![1, 1, 1]);
         assert_eq!(product(3, 4, 4, "x").unwrap(), 12);
         assert_eq!(human(1.6e12), "1.6 TB");
+        // More than memory and swap together, though an address space could hold it.
+        if let Some(limit) = memory_and_swap_bytes() {
+            assert!(limit > 1e8, "{limit} bytes of memory");
+            let len = (limit * 2.0) as usize;
+            let e = filled(len, 0u8, "the replay buffer").unwrap_err().to_string();
+            assert!(e.contains("more than can be allocated"), "{e}");
+        }
     }
 }

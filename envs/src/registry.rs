@@ -164,21 +164,28 @@ fn unknown(name: &str) -> EnvError {
 }
 
 /// The unwrapped env and its default step limit.
-fn build(name: &str, options: &EnvOptions) -> Result<(Box<dyn Env>, usize), EnvError> {
-    if let Some(Kind::CartPole { no_velocity, .. }) =
-        ENTRIES.iter().find(|e| e.name == name).map(|e| &e.kind)
-    {
-        for (set, what) in [
-            (options.grid_obs.is_some(), "grid_obs"),
-            (options.slip.is_some(), "slip"),
-        ] {
-            if set {
-                return Err(EnvError::BadArg(format!(
-                    "option {what} applies to grid worlds only, not {name}"
-                )));
-            }
+/// For a CartPole name: whether it hides the velocities and its time limit (options checked,
+/// as `make` checks them); `None` for other envs. The vector env's batched backend uses it.
+pub(crate) fn cartpole_variant(name: &str, options: &EnvOptions) -> Result<Option<(bool, usize)>, EnvError> {
+    let Some(Kind::CartPole { no_velocity, .. }) = ENTRIES.iter().find(|e| e.name == name).map(|e| &e.kind) else {
+        return Ok(None);
+    };
+    for (set, what) in [
+        (options.grid_obs.is_some(), "grid_obs"),
+        (options.slip.is_some(), "slip"),
+    ] {
+        if set {
+            return Err(EnvError::BadArg(format!(
+                "option {what} applies to grid worlds only, not {name}"
+            )));
         }
-        let env = if *no_velocity {
+    }
+    Ok(Some((*no_velocity, options.max_episode_steps.unwrap_or(CARTPOLE_STEPS))))
+}
+
+fn build(name: &str, options: &EnvOptions) -> Result<(Box<dyn Env>, usize), EnvError> {
+    if let Some((no_velocity, _)) = cartpole_variant(name, options)? {
+        let env = if no_velocity {
             CartPole::no_velocity()
         } else {
             CartPole::new()

@@ -13,7 +13,11 @@
 //!
 //! [`VecEnv::step_discrete`] writes into a caller-owned [`VecStep`] and does not allocate in
 //! steady state (buffers for `final_obs` are recycled).
+//!
+//! Backends: any envs behind `dyn Env`, or, for CartPole from [`VecEnv::make`], the batched
+//! [`CartPoles`], which gives the same numbers without a virtual call per env.
 
+use crate::cartpole::CartPoles;
 use crate::env::{Env, EnvError};
 use crate::registry::{self, EnvOptions};
 use crate::space::{Action, Space};
@@ -63,12 +67,17 @@ impl VecStep {
 
 /// `n` envs with equal spaces, stepped in lockstep (see the module docs).
 pub struct VecEnv {
-    envs: Vec<Box<dyn Env>>,
+    backend: Backend,
     observation_space: Space,
     action_space: Space,
     obs_dim: usize,
     /// Recycled `final_obs` buffers.
     spare: Vec<Vec<f32>>,
+}
+
+enum Backend {
+    Envs(Vec<Box<dyn Env>>),
+    CartPoles(CartPoles),
 }
 
 impl VecEnv {
@@ -94,7 +103,7 @@ impl VecEnv {
         }
         let obs_dim = observation_space.flat_dim();
         Ok(VecEnv {
-            envs,
+            backend: Backend::Envs(envs),
             observation_space,
             action_space,
             obs_dim,
@@ -102,8 +111,20 @@ impl VecEnv {
         })
     }
 
-    /// `n` copies of a registered env (each wrapped in `TimeLimit` and `EpisodeStatistics`).
+    /// `n` copies of a registered env (each wrapped in `TimeLimit` and `EpisodeStatistics`);
+    /// CartPole runs on the batched backend.
     pub fn make(name: &str, n: usize, options: &EnvOptions) -> Result<Self, EnvError> {
+        if let Some((no_velocity, steps)) = registry::cartpole_variant(name, options)? {
+            let envs = CartPoles::new(n, no_velocity, steps)?;
+            let observation_space = envs.observation_space().clone();
+            return Ok(VecEnv {
+                obs_dim: observation_space.flat_dim(),
+                action_space: envs.action_space().clone(),
+                observation_space,
+                backend: Backend::CartPoles(envs),
+                spare: Vec::new(),
+            });
+        }
         let envs = (0..n)
             .map(|_| registry::make(name, options))
             .collect::<Result<Vec<_>, _>>()?;
@@ -111,7 +132,10 @@ impl VecEnv {
     }
 
     pub fn num_envs(&self) -> usize {
-        self.envs.len()
+        match &self.backend {
+            Backend::Envs(envs) => envs.len(),
+            Backend::CartPoles(envs) => envs.len(),
+        }
     }
 
     /// Length of one observation row.
@@ -127,21 +151,37 @@ impl VecEnv {
         &self.action_space
     }
 
-    /// The sub-envs, e.g. to render one or set its state.
-    pub fn envs_mut(&mut self) -> &mut [Box<dyn Env>] {
-        &mut self.envs
+    /// Puts sub-env `i` in `state` (see [`Env::set_state`]); its episode goes on.
+    pub fn set_state(&mut self, i: usize, state: &[f64]) -> Result<Vec<f32>, EnvError> {
+        match &mut self.backend {
+            Backend::Envs(envs) => match envs.get_mut(i) {
+                Some(env) => env.set_state(state),
+                None => Err(EnvError::BadArg(format!("no sub-env {i} in a vector env of {}", envs.len()))),
+            },
+            Backend::CartPoles(envs) => envs.set_state(i, state),
+        }
+    }
+
+    /// Text rendering of sub-env `i`.
+    pub fn render(&self, i: usize) -> String {
+        match &self.backend {
+            Backend::Envs(envs) => envs.get(i).map(|e| e.render()).unwrap_or_else(|| format!("no sub-env {i}\n")),
+            Backend::CartPoles(envs) => envs.render(i),
+        }
     }
 
     /// Reset every sub-env (sub-env `i` with `seed + i`); returns `num_envs * obs_dim` values.
     pub fn reset(&mut self, seed: Option<u64>) -> Vec<f32> {
         let d = self.obs_dim;
-        let mut obs = vec![0.0; self.envs.len() * d];
-        for (i, (env, row)) in self
-            .envs
-            .iter_mut()
-            .zip(obs.chunks_exact_mut(d))
-            .enumerate()
-        {
+        let mut obs = vec![0.0; self.num_envs() * d];
+        let envs = match &mut self.backend {
+            Backend::Envs(envs) => envs,
+            Backend::CartPoles(envs) => {
+                envs.reset(seed, &mut obs);
+                return obs;
+            }
+        };
+        for (i, (env, row)) in envs.iter_mut().zip(obs.chunks_exact_mut(d)).enumerate() {
             let s = seed.map(|s| s.wrapping_add(i as u64));
             // Rows have the right length by construction, so this cannot fail; fall back anyway.
             if env.reset_into(s, row).is_err() {
@@ -156,7 +196,12 @@ impl VecEnv {
     /// Step every sub-env with its action; validates all actions before stepping any.
     pub fn step(&mut self, actions: &[Action]) -> Result<VecStep, EnvError> {
         self.check_actions(actions.len(), |i| &actions[i])?;
-        let mut out = VecStep::new(self.envs.len(), self.obs_dim);
+        let mut out = VecStep::new(self.num_envs(), self.obs_dim);
+        if let Backend::CartPoles(envs) = &mut self.backend {
+            let discrete: Vec<usize> = actions.iter().map(|a| matches!(a, Action::Discrete(1)) as usize).collect();
+            envs.step(&discrete, &mut out, &mut self.spare)?;
+            return Ok(out);
+        }
         for (i, a) in actions.iter().enumerate() {
             self.step_one(i, a, &mut out)?;
         }
@@ -165,7 +210,7 @@ impl VecEnv {
 
     /// [`VecEnv::step`] for discrete actions, into `out` (resized if its sizes are wrong).
     pub fn step_discrete(&mut self, actions: &[usize], out: &mut VecStep) -> Result<(), EnvError> {
-        if actions.len() != self.envs.len() {
+        if actions.len() != self.num_envs() {
             return Err(self.count_error(actions.len()));
         }
         if let Some(&a) = actions
@@ -177,7 +222,10 @@ impl VecEnv {
                 space: self.action_space.clone(),
             });
         }
-        out.fit(self.envs.len(), self.obs_dim);
+        out.fit(self.num_envs(), self.obs_dim);
+        if let Backend::CartPoles(envs) = &mut self.backend {
+            return envs.step(actions, out, &mut self.spare);
+        }
         for (i, &a) in actions.iter().enumerate() {
             self.step_one(i, &Action::Discrete(a), out)?;
         }
@@ -185,7 +233,7 @@ impl VecEnv {
     }
 
     fn count_error(&self, got: usize) -> EnvError {
-        EnvError::BadArg(format!("got {got} actions for {} envs", self.envs.len()))
+        EnvError::BadArg(format!("got {got} actions for {} envs", self.num_envs()))
     }
 
     fn check_actions<'a>(
@@ -193,7 +241,7 @@ impl VecEnv {
         n: usize,
         action: impl Fn(usize) -> &'a Action,
     ) -> Result<(), EnvError> {
-        if n != self.envs.len() {
+        if n != self.num_envs() {
             return Err(self.count_error(n));
         }
         for i in 0..n {
@@ -207,9 +255,13 @@ impl VecEnv {
         Ok(())
     }
 
+    /// Steps sub-env `i` of the `dyn Env` backend.
     fn step_one(&mut self, i: usize, action: &Action, out: &mut VecStep) -> Result<(), EnvError> {
         let d = self.obs_dim;
-        let env = &mut self.envs[i];
+        let Backend::Envs(envs) = &mut self.backend else {
+            unreachable!("only the dyn Env backend steps env by env")
+        };
+        let env = &mut envs[i];
         let row = &mut out.obs[i * d..(i + 1) * d];
         let o = env.step_into(action, row)?;
         out.rewards[i] = o.reward;

@@ -133,7 +133,7 @@ fn vector_step_discrete_matches_gymnasium() {
     let mut v = VecEnv::make("CartPole-v1", r.cases.len(), &EnvOptions::default()).unwrap();
     v.reset(Some(0));
     for (i, case) in r.cases.iter().enumerate() {
-        v.envs_mut()[i].set_state(&case.start()).unwrap();
+        v.set_state(i, &case.start()).unwrap();
     }
     let longest = r.cases.iter().map(|c| c.actions.len()).max().unwrap_or(0);
     let mut done = vec![false; r.cases.len()];

@@ -105,7 +105,8 @@ impl ModelSpec {
         let InputSpec::Text { vectorizer } = &self.input else { bail!("this model does not take text") };
         let len = texts.len().saturating_mul(vectorizer.config().max_len);
         let mut ids = Vec::new();
-        if ids.try_reserve_exact(len).is_err() {
+        let bytes = len as f64 * std::mem::size_of::<i64>() as f64;
+        if rlab_agents::alloc::exceeds_memory(bytes) || ids.try_reserve_exact(len).is_err() {
             bail!("{} texts × text.max_len {} token ids do not fit in memory; lower text.max_len", texts.len(), vectorizer.config().max_len);
         }
         for t in texts {

@@ -26,7 +26,10 @@ fn bad_run_flags_fail_in_one_line_before_any_directory_is_made() {
         // Sizes that cannot be allocated are errors, not an abort (or libtorch's backtrace).
         (&["--algo", "dqn", "--set", "dqn.buffer_size=100000000000"], "the replay buffer (dqn.buffer_size) would need"),
         (&["--set", "ppo.num_steps=100000000000000"], "the rollout buffer"),
-        (&["--set", "policy.hidden_sizes=[100000000000]"], "out of memory"),
+        (&["--set", "policy.hidden_sizes=[100000000000]"], "more than this machine has"),
+        // Each layer allocatable, the pair not: refused before libtorch writes the weights.
+        (&["--set", "policy.hidden_sizes=[300000,300000]"], "give about 1.800e11 parameters"),
+        (&["--algo", "dqn", "--set", "policy.hidden_sizes=[300000,300000]"], "more than this machine has"),
     ];
     for (args, needle) in cases {
         rlab(&["run", "-q"]).arg("--logdir").arg(&logdir).args(args).fails_with(needle);

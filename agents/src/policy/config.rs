@@ -67,6 +67,55 @@ impl PolicyConfig {
                 "--policy cnn needs image observations [channels, height, width], this env gives shape {shape:?}; use --policy mlp (or lstm)"
             )));
         }
+        self.check_memory(shape)
+    }
+
+    /// Refuses networks whose parameters alone (with their gradients, Adam's two moments and a
+    /// target copy: 5 floats each) would not fit in memory and swap. libtorch would otherwise
+    /// either fail deep inside initialisation or, with an allocator that reserves lazily, be
+    /// killed by the kernel once the weights are written.
+    fn check_memory(&self, shape: &[usize]) -> Result<(), AgentError> {
+        let obs_dim = shape.iter().map(|&d| d as f64).product::<f64>();
+        let dense = |input: f64| {
+            let mut params = 0.0;
+            let mut prev = input;
+            for &h in &self.hidden_sizes {
+                params += (prev + 1.0) * h as f64;
+                prev = h as f64;
+            }
+            (params, prev)
+        };
+        let params = match self.kind {
+            // Actor and critic, each with its own layers.
+            PolicyKind::Mlp => 2.0 * dense(obs_dim).0,
+            PolicyKind::Cnn => {
+                let (mut c, mut h, mut w) = (shape[0] as f64, shape[1] as f64, shape[2] as f64);
+                let mut convs = 0.0;
+                for &out in &self.cnn_channels {
+                    convs += (c * 9.0 + 1.0) * out as f64;
+                    c = out as f64;
+                    h = (h / 2.0).ceil();
+                    w = (w / 2.0).ceil();
+                }
+                convs + dense(c * h * w).0
+            }
+            PolicyKind::Lstm => {
+                let (encoder, features) = dense(obs_dim);
+                let hidden = self.lstm_hidden as f64;
+                encoder + 4.0 * hidden * (features + hidden + 2.0)
+            }
+        };
+        let bytes = params * 4.0 * 5.0;
+        if crate::alloc::exceeds_memory(bytes) {
+            return Err(AgentError::Config(format!(
+                "policy sizes (hidden_sizes {:?}, cnn_channels {:?}, lstm_hidden {}) give about {:.3e} parameters, which would need {} of memory to train, more than this machine has; make them smaller",
+                self.hidden_sizes,
+                self.cnn_channels,
+                self.lstm_hidden,
+                params,
+                crate::alloc::human(bytes)
+            )));
+        }
         Ok(())
     }
 }

@@ -64,6 +64,27 @@ pub const THETA_THRESHOLD_RADIANS: f64 = 12.0 * 2.0 * PI / 360.0;
 /// Cart position beyond which the episode terminates.
 pub const X_THRESHOLD: f64 = 2.4;
 
+/// One Euler step from `[x, x_dot, theta, theta_dot]` given sin θ and cos θ (libm's, which is
+/// what Python's `math` calls). Same operations in the same order as Gymnasium's Python (no
+/// mul_add), so the result is bit-identical; shared by [`CartPole`] and the batched [`CartPoles`].
+#[inline(always)]
+pub(crate) fn euler_step(s: [f64; 4], push_right: bool, sintheta: f64, costheta: f64) -> [f64; 4] {
+    let [x, x_dot, theta, theta_dot] = s;
+    let force = if push_right { FORCE_MAG } else { -FORCE_MAG };
+    let temp = (force + POLEMASS_LENGTH * (theta_dot * theta_dot) * sintheta) / TOTAL_MASS;
+    let thetaacc = (GRAVITY * sintheta - costheta * temp)
+        / (LENGTH * (4.0 / 3.0 - MASSPOLE * (costheta * costheta) / TOTAL_MASS));
+    let xacc = temp - POLEMASS_LENGTH * thetaacc * costheta / TOTAL_MASS;
+    // Explicit Euler: positions move with the old velocities.
+    [x + TAU * x_dot, x_dot + TAU * xacc, theta + TAU * theta_dot, theta_dot + TAU * thetaacc]
+}
+
+/// Whether a state with cart position `x` and pole angle `theta` ends the episode (strict bounds).
+#[inline(always)]
+pub(crate) fn out_of_bounds(x: f64, theta: f64) -> bool {
+    x < -X_THRESHOLD || x > X_THRESHOLD || theta < -THETA_THRESHOLD_RADIANS || theta > THETA_THRESHOLD_RADIANS
+}
+
 /// The cart-pole env; see the module docs.
 #[derive(Clone, Debug)]
 pub struct CartPole {
@@ -145,26 +166,10 @@ impl CartPole {
         let [x, x_dot, theta, theta_dot] = self.state.ok_or_else(|| EnvError::NotReset {
             env: self.name().to_string(),
         })?;
-        let force = if push_right { FORCE_MAG } else { -FORCE_MAG };
-        let costheta = theta.cos();
-        let sintheta = theta.sin();
-        // Same operations in the same order as Gymnasium's Python (no mul_add).
-        let temp = (force + POLEMASS_LENGTH * (theta_dot * theta_dot) * sintheta) / TOTAL_MASS;
-        let thetaacc = (GRAVITY * sintheta - costheta * temp)
-            / (LENGTH * (4.0 / 3.0 - MASSPOLE * (costheta * costheta) / TOTAL_MASS));
-        let xacc = temp - POLEMASS_LENGTH * thetaacc * costheta / TOTAL_MASS;
-        // Explicit Euler: positions move with the old velocities.
-        let new = [
-            x + TAU * x_dot,
-            x_dot + TAU * xacc,
-            theta + TAU * theta_dot,
-            theta_dot + TAU * thetaacc,
-        ];
+        let (sintheta, costheta) = theta.sin_cos();
+        let new = euler_step([x, x_dot, theta, theta_dot], push_right, sintheta, costheta);
         self.state = Some(new);
-        let terminated = new[0] < -X_THRESHOLD
-            || new[0] > X_THRESHOLD
-            || new[2] < -THETA_THRESHOLD_RADIANS
-            || new[2] > THETA_THRESHOLD_RADIANS;
+        let terminated = out_of_bounds(new[0], new[2]);
         let reward = if !terminated {
             1.0
         } else if let Some(n) = self.steps_beyond_terminated.as_mut() {
@@ -273,13 +278,18 @@ impl CartPole {
         if let Some(seed) = seed {
             self.rng = ChaCha8Rng::seed_from_u64(seed);
         }
-        let mut s = [0.0; 4];
-        for v in &mut s {
-            *v = self.rng.gen_range(-0.05..0.05);
-        }
-        self.state = Some(s);
+        self.state = Some(start_state(&mut self.rng));
         self.steps_beyond_terminated = None;
     }
+}
+
+/// A starting state: each variable uniform in (-0.05, 0.05), drawn in order from `rng`.
+pub(crate) fn start_state(rng: &mut ChaCha8Rng) -> [f64; 4] {
+    let mut s = [0.0; 4];
+    for v in &mut s {
+        *v = rng.gen_range(-0.05..0.05);
+    }
+    s
 }
 
 fn check_len(obs: &[f32]) -> Result<(), EnvError> {
@@ -340,6 +350,9 @@ fn render_state(s: &[f64; 4]) -> String {
     }
     out
 }
+
+mod batch;
+pub use batch::CartPoles;
 
 #[cfg(test)]
 mod tests;
