@@ -1,6 +1,7 @@
 //! Random-action stepping: the workload `rlab bench env` times and the criterion benches reuse.
-//! Actions come from the caller's seeded generator, one draw per env step, so the timing includes
-//! choosing the actions (a Python loop that pre-draws them would not).
+//! Actions come from the caller's seeded generator inside the timed loop, so the timing includes
+//! choosing them: 64 at a time from the bits of one draw where the count is a power of two
+//! (what numpy's batch sampling does for Gymnasium's vector env), else one draw per action.
 
 use rand::Rng;
 
@@ -23,8 +24,14 @@ pub fn random_steps(env: &mut dyn Env, steps: u64, rng: &mut impl Rng) -> Result
     let n = num_actions(env.action_space())?;
     let mut obs = vec![0.0; env.observation_space().flat_dim()];
     let mut episodes = 0;
-    for _ in 0..steps {
-        let o = env.step_into(&Action::Discrete(rng.gen_range(0..n)), &mut obs)?;
+    // Actions drawn 64 at a time, as for the vector env (numpy's batch sampling does the same).
+    let mut actions = vec![0; 64];
+    for t in 0..steps {
+        let k = (t % 64) as usize;
+        if k == 0 {
+            uniform_actions(n, &mut actions, rng);
+        }
+        let o = env.step_into(&Action::Discrete(actions[k]), &mut obs)?;
         if o.terminated || o.truncated {
             episodes += 1;
             env.reset_into(None, &mut obs)?;
