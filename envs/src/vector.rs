@@ -213,10 +213,11 @@ impl VecEnv {
         if actions.len() != self.num_envs() {
             return Err(self.count_error(actions.len()));
         }
-        if let Some(&a) = actions
-            .iter()
-            .find(|&&a| !self.action_space.contains_action(&Action::Discrete(a)))
-        {
+        let bad = match self.action_space {
+            Space::Discrete { n } => actions.iter().find(|&&a| a >= n),
+            _ => actions.iter().find(|&&a| !self.action_space.contains_action(&Action::Discrete(a))),
+        };
+        if let Some(&a) = bad {
             return Err(EnvError::InvalidAction {
                 action: Action::Discrete(a),
                 space: self.action_space.clone(),

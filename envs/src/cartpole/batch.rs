@@ -26,9 +26,8 @@ pub struct CartPoles {
     sin: Vec<f64>,
     cos: Vec<f64>,
     rngs: Vec<ChaCha8Rng>,
-    /// Steps since the last reset (the time limit) and the running episode sums.
-    elapsed: Vec<usize>,
-    returns: Vec<f64>,
+    /// Steps since the last reset: the time limit's count and the episode length (every reward
+    /// is 1, so it is the episode's return too).
     lengths: Vec<usize>,
     max_episode_steps: usize,
     no_velocity: bool,
@@ -56,8 +55,6 @@ impl CartPoles {
             sin: vec![0.0; n],
             cos: vec![0.0; n],
             rngs: (0..n).map(|_| ChaCha8Rng::from_entropy()).collect(),
-            elapsed: vec![0; n],
-            returns: vec![0.0; n],
             lengths: vec![0; n],
             max_episode_steps,
             no_velocity,
@@ -109,8 +106,6 @@ impl CartPoles {
     fn reset_one(&mut self, i: usize) {
         let s = start_state(&mut self.rngs[i]);
         self.set(i, s);
-        self.elapsed[i] = 0;
-        self.returns[i] = 0.0;
         self.lengths[i] = 0;
     }
 
@@ -156,10 +151,8 @@ impl CartPoles {
         let obs = &mut out.obs[..n * 4];
         for (i, row) in obs.chunks_exact_mut(4).enumerate() {
             out.terminated[i] = out_of_bounds(self.x[i], self.theta[i]);
-            self.elapsed[i] += 1;
-            out.truncated[i] = self.elapsed[i] >= self.max_episode_steps;
-            self.returns[i] += 1.0;
             self.lengths[i] += 1;
+            out.truncated[i] = self.lengths[i] >= self.max_episode_steps;
             out.rewards[i] = 1.0;
             out.episodes[i] = None;
             row[0] = self.x[i] as f32;
@@ -187,7 +180,7 @@ impl CartPoles {
                 spare.push(old);
             }
             if out.terminated[i] || out.truncated[i] {
-                out.episodes[i] = Some(EpisodeStats { r#return: self.returns[i], length: self.lengths[i] });
+                out.episodes[i] = Some(EpisodeStats { r#return: self.lengths[i] as f64, length: self.lengths[i] });
                 let row = &mut out.obs[i * 4..(i + 1) * 4];
                 let mut last = spare.pop().unwrap_or_default();
                 last.clear();
