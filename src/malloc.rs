@@ -16,24 +16,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tikv_jemalloc_sys as jem;
 
-/// Memory plus swap in bytes, read once (0 until then). `sysinfo` does not allocate, so this is
-/// safe to call from inside `malloc`.
+/// Memory plus swap in bytes, asked once (0 until then; it does not allocate, so asking from
+/// inside `malloc` is safe).
 fn limit() -> usize {
     static LIMIT: AtomicUsize = AtomicUsize::new(0);
     let known = LIMIT.load(Ordering::Relaxed);
     if known != 0 {
         return known;
     }
-    // SAFETY: sysinfo only writes the struct it is given.
-    let mut info: libc::sysinfo = unsafe { std::mem::zeroed() };
-    let limit = if unsafe { libc::sysinfo(&mut info) } == 0 {
-        let unit = (info.mem_unit as usize).max(1);
-        (info.totalram as usize).saturating_add(info.totalswap as usize).saturating_mul(unit)
-    } else {
-        usize::MAX
-    };
-    LIMIT.store(limit.max(1), Ordering::Relaxed);
-    limit.max(1)
+    let limit = rlab_agents::alloc::memory_and_swap_bytes().map_or(usize::MAX, |b| b as usize).max(1);
+    LIMIT.store(limit, Ordering::Relaxed);
+    limit
 }
 
 fn too_big(size: usize) -> bool {

@@ -26,17 +26,26 @@ pub fn product(a: usize, b: usize, bytes_each: usize, what: &str) -> Result<usiz
 
 /// Whether `bytes` is more than this machine's memory and swap together (false where unknown).
 pub fn exceeds_memory(bytes: f64) -> bool {
-    memory_and_swap_bytes().is_some_and(|limit| bytes > limit)
+    memory_and_swap_bytes().is_some_and(|limit| bytes > limit as f64)
 }
 
-/// Physical memory plus swap, from /proc/meminfo (Linux); `None` where that cannot be read.
-fn memory_and_swap_bytes() -> Option<f64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let kib = |key: &str| -> Option<f64> {
-        let line = info.lines().find(|l| l.starts_with(key))?;
-        line[key.len()..].trim().trim_end_matches("kB").trim().parse::<f64>().ok()
-    };
-    Some((kib("MemTotal:")? + kib("SwapTotal:").unwrap_or(0.0)) * 1024.0)
+/// Physical memory plus swap in bytes (Linux: `sysinfo`); `None` where unknown. It does not
+/// allocate, so the binary's `malloc` can ask it too.
+pub fn memory_and_swap_bytes() -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sysinfo only writes the struct it is given.
+        let mut info: libc::sysinfo = unsafe { std::mem::zeroed() };
+        if unsafe { libc::sysinfo(&mut info) } != 0 {
+            return None;
+        }
+        let unit = u64::from(info.mem_unit).max(1);
+        Some((info.totalram as u64).saturating_add(info.totalswap as u64).saturating_mul(unit))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
 }
 
 fn too_big(bytes: f64, what: &str) -> AgentError {
@@ -72,8 +81,8 @@ mod tests {
         assert_eq!(human(1.6e12), "1.6 TB");
         // More than memory and swap together, though an address space could hold it.
         if let Some(limit) = memory_and_swap_bytes() {
-            assert!(limit > 1e8, "{limit} bytes of memory");
-            let len = (limit * 2.0) as usize;
+            assert!(limit > 100_000_000, "{limit} bytes of memory");
+            let len = (limit * 2) as usize;
             let e = filled(len, 0u8, "the replay buffer").unwrap_err().to_string();
             assert!(e.contains("more than can be allocated"), "{e}");
         }

@@ -102,8 +102,7 @@ pub fn make(name: &str, options: &EnvOptions) -> Result<Box<dyn Env>, EnvError> 
     // CartPole wrapped as its concrete type: one virtual call per step instead of two, and the
     // wrappers inline around the physics.
     if let Some((no_velocity, steps)) = cartpole_variant(name, options)? {
-        let env = if no_velocity { CartPole::no_velocity() } else { CartPole::new() };
-        return Ok(Box::new(EpisodeStatistics::new(TimeLimit::try_new(env, steps)?)));
+        return Ok(Box::new(EpisodeStatistics::new(TimeLimit::try_new(CartPole::variant(no_velocity), steps)?)));
     }
     let (env, default_steps) = build(name, options)?;
     let steps = options.max_episode_steps.unwrap_or(default_steps);
@@ -191,12 +190,7 @@ pub(crate) fn cartpole_variant(name: &str, options: &EnvOptions) -> Result<Optio
 
 fn build(name: &str, options: &EnvOptions) -> Result<(Box<dyn Env>, usize), EnvError> {
     if let Some((no_velocity, _)) = cartpole_variant(name, options)? {
-        let env = if no_velocity {
-            CartPole::no_velocity()
-        } else {
-            CartPole::new()
-        };
-        return Ok((Box::new(env), CARTPOLE_STEPS));
+        return Ok((Box::new(CartPole::variant(no_velocity)), CARTPOLE_STEPS));
     }
     let env = make_grid(name, options)?;
     let steps = env.max_steps();

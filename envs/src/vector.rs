@@ -55,6 +55,22 @@ impl VecStep {
         &self.obs[i * obs_dim..(i + 1) * obs_dim]
     }
 
+    /// Start of sub-env `i`'s part of a step: last step's `final_obs` buffer goes back to `spare`.
+    pub(crate) fn recycle_final_obs(&mut self, i: usize, spare: &mut Vec<Vec<f32>>) {
+        if let Some(old) = self.final_obs[i].take() {
+            spare.push(old);
+        }
+    }
+
+    /// Sub-env `i`'s episode ended in this step: its observation row (still the last one of the
+    /// episode) is kept in `final_obs[i]`, in a recycled buffer when there is one.
+    pub(crate) fn keep_final_obs(&mut self, i: usize, obs_dim: usize, spare: &mut Vec<Vec<f32>>) {
+        let mut last = spare.pop().unwrap_or_default();
+        last.clear();
+        last.extend_from_slice(&self.obs[i * obs_dim..(i + 1) * obs_dim]);
+        self.final_obs[i] = Some(last);
+    }
+
     fn fit(&mut self, num_envs: usize, obs_dim: usize) {
         self.obs.resize(num_envs * obs_dim, 0.0);
         self.rewards.resize(num_envs, 0.0);
@@ -263,21 +279,15 @@ impl VecEnv {
             unreachable!("only the dyn Env backend steps env by env")
         };
         let env = &mut envs[i];
-        let row = &mut out.obs[i * d..(i + 1) * d];
-        let o = env.step_into(action, row)?;
+        let o = env.step_into(action, &mut out.obs[i * d..(i + 1) * d])?;
         out.rewards[i] = o.reward;
         out.terminated[i] = o.terminated;
         out.truncated[i] = o.truncated;
         out.episodes[i] = o.episode;
-        if let Some(old) = out.final_obs[i].take() {
-            self.spare.push(old);
-        }
+        out.recycle_final_obs(i, &mut self.spare);
         if o.terminated || o.truncated {
-            let mut last = self.spare.pop().unwrap_or_default();
-            last.clear();
-            last.extend_from_slice(row);
-            out.final_obs[i] = Some(last);
-            env.reset_into(None, row)?;
+            out.keep_final_obs(i, d, &mut self.spare);
+            env.reset_into(None, &mut out.obs[i * d..(i + 1) * d])?;
         }
         Ok(())
     }

@@ -46,7 +46,7 @@ impl CartPoles {
             // The message `TimeLimit` gives for the same option.
             return Err(EnvError::BadArg("TimeLimit max_steps must be at least 1".into()));
         }
-        let single = if no_velocity { CartPole::no_velocity() } else { CartPole::new() };
+        let single = CartPole::variant(no_velocity);
         Ok(CartPoles {
             x: vec![0.0; n],
             x_dot: vec![0.0; n],
@@ -92,15 +92,13 @@ impl CartPoles {
     }
 
     /// The observation row of env `i` (velocities zeroed for CartPoleNoVel).
+    #[inline(always)]
     fn write_obs(&self, i: usize, row: &mut [f32]) {
-        let s = self.state(i);
-        for (o, v) in row.iter_mut().zip(s) {
-            *o = v as f32;
-        }
-        if self.no_velocity {
-            row[1] = 0.0;
-            row[3] = 0.0;
-        }
+        // Selects rather than overwriting afterwards: the loop over all envs stays branch-free.
+        row[0] = self.x[i] as f32;
+        row[1] = if self.no_velocity { 0.0 } else { self.x_dot[i] as f32 };
+        row[2] = self.theta[i] as f32;
+        row[3] = if self.no_velocity { 0.0 } else { self.theta_dot[i] as f32 };
     }
 
     fn reset_one(&mut self, i: usize) {
@@ -155,10 +153,7 @@ impl CartPoles {
             out.truncated[i] = self.lengths[i] >= self.max_episode_steps;
             out.rewards[i] = 1.0;
             out.episodes[i] = None;
-            row[0] = self.x[i] as f32;
-            row[1] = if self.no_velocity { 0.0 } else { self.x_dot[i] as f32 };
-            row[2] = self.theta[i] as f32;
-            row[3] = if self.no_velocity { 0.0 } else { self.theta_dot[i] as f32 };
+            self.write_obs(i, row);
         }
     }
 
@@ -176,18 +171,12 @@ impl CartPoles {
         }
         self.advance_all(actions, out);
         for i in 0..n {
-            if let Some(old) = out.final_obs[i].take() {
-                spare.push(old);
-            }
+            out.recycle_final_obs(i, spare);
             if out.terminated[i] || out.truncated[i] {
                 out.episodes[i] = Some(EpisodeStats { r#return: self.lengths[i] as f64, length: self.lengths[i] });
-                let row = &mut out.obs[i * 4..(i + 1) * 4];
-                let mut last = spare.pop().unwrap_or_default();
-                last.clear();
-                last.extend_from_slice(row);
-                out.final_obs[i] = Some(last);
+                out.keep_final_obs(i, 4, spare);
                 self.reset_one(i);
-                self.write_obs(i, row);
+                self.write_obs(i, &mut out.obs[i * 4..(i + 1) * 4]);
             }
         }
         Ok(())

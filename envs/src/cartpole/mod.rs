@@ -100,15 +100,16 @@ pub struct CartPole {
 impl CartPole {
     /// `CartPole-v1`.
     pub fn new() -> Self {
-        Self::build(false)
+        Self::variant(false)
     }
 
     /// `CartPoleNoVel-v1`: velocities hidden from the observation.
     pub fn no_velocity() -> Self {
-        Self::build(true)
+        Self::variant(true)
     }
 
-    fn build(no_velocity: bool) -> Self {
+    /// `CartPoleNoVel-v1` when `no_velocity`, else `CartPole-v1`.
+    pub fn variant(no_velocity: bool) -> Self {
         let high = [
             (X_THRESHOLD * 2.0) as f32,
             f32::INFINITY,
