@@ -12,7 +12,7 @@ fn cartpole(c: &mut Criterion) {
     g.throughput(Throughput::Elements(steps));
     let mut env = make("CartPole-v1", &EnvOptions::default()).unwrap();
     env.reset(Some(0));
-    g.bench_function("single", |b| b.iter(|| throughput::random_steps(&mut env, steps, &mut rng).unwrap()));
+    g.bench_function("single", |b| b.iter(|| throughput::random_steps(env.as_mut(), steps, &mut rng).unwrap()));
     for n in [64usize, 256] {
         let mut envs = VecEnv::make("CartPole-v1", n, &EnvOptions::default()).unwrap();
         envs.reset(Some(0));

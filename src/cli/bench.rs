@@ -106,7 +106,7 @@ fn env(a: EnvBenchArgs) -> Result<i32> {
         let mut env = rlab_envs::make(&a.env, &options)?;
         env.reset(Some(a.seed));
         let (start, cpu) = (Instant::now(), cpu_time());
-        let episodes = throughput::random_steps(&mut env, vector_steps, &mut rng)?;
+        let episodes = throughput::random_steps(env.as_mut(), vector_steps, &mut rng)?;
         (start.elapsed().as_secs_f64(), cpu_time() - cpu, episodes)
     } else {
         let mut envs = VecEnv::make(&a.env, a.num_envs, &options)?;

@@ -67,7 +67,31 @@ pub fn main() -> i32 {
         Ok(cli) => cli,
         Err(e) => return report_clap_error(e),
     };
-    let result = match cli.command {
+    // An allocation libtorch refuses surfaces as a panic inside tch: the hook prints it as one
+    // line, and it exits like any other error about the input (1); other panics are bugs (101).
+    let dispatched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli.command)));
+    let result = match dispatched {
+        Ok(result) => result,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("");
+            return if out_of_memory(msg).is_some() { 1 } else { 101 };
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {}", tidy(&format!("{e:#}")));
+            1
+        }
+    }
+}
+
+fn dispatch(command: Command) -> anyhow::Result<i32> {
+    match command {
         Command::Run(a) => run::run(a),
         Command::Eval(a) => eval::eval(a),
         Command::Envs(a) => envs::envs(a),
@@ -81,13 +105,6 @@ pub fn main() -> i32 {
         Command::Train(a) => train::train(a),
         Command::Predict(a) => predict::predict(a),
         Command::Bench(a) => bench::bench(a),
-    };
-    match result {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {}", tidy(&format!("{e:#}")));
-            1
-        }
     }
 }
 

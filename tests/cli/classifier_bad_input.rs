@@ -66,6 +66,10 @@ fn bad_training_data_fails_in_one_line_before_any_directory_is_made() {
     for (args, needle) in cases {
         train(&logdir, args).fails_with(needle);
     }
+    // Layers libtorch cannot allocate: one line and the exit status of any other input error.
+    let huge = train(&logdir, &["--data", &good, "--model", "mlp", "--target", "label", "--set", "mlp.hidden=[300000,300000]"])
+        .fails_with("out of memory: libtorch could not allocate 360.0 GB");
+    assert_eq!(huge.code, 1, "{}", huge.stderr);
     no_run_dirs(&logdir);
 }
 

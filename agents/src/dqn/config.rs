@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::TdLoss;
 use crate::AgentError;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -35,6 +36,8 @@ pub struct DqnConfig {
     pub n_step: usize,
     /// Global gradient-norm clipping threshold.
     pub max_grad_norm: f64,
+    /// Loss on the TD error.
+    pub loss: TdLoss,
 }
 
 impl Default for DqnConfig {
@@ -55,6 +58,7 @@ impl Default for DqnConfig {
             double_dqn: false,
             n_step: 1,
             max_grad_norm: 10.0,
+            loss: TdLoss::Huber,
         }
     }
 }

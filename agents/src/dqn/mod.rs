@@ -4,10 +4,12 @@
 mod config;
 mod qnet;
 mod replay;
+mod td_loss;
 
 pub use config::DqnConfig;
 pub use qnet::QNetwork;
 pub use replay::{NStepWindow, ReplayBuffer};
+pub use td_loss::TdLoss;
 
 use std::path::Path;
 
@@ -148,7 +150,7 @@ impl DqnTrainer {
             &returns + &discounts * best
         });
         let q = self.q.forward(&obs).gather(1, &actions.unsqueeze(1), false).squeeze_dim(1);
-        let loss = q.smooth_l1_loss(&target, tch::Reduction::Mean, 1.0);
+        let loss = self.config.loss.of(&q, &target);
         self.opt.backward_step(&loss, Some(self.config.max_grad_norm));
         Ok((loss.double_value(&[]), q.mean(Kind::Float).double_value(&[])))
     }
