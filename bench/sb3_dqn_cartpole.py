@@ -1,4 +1,4 @@
-"""Stable-Baselines3's DQN with RL Zoo's CartPole-v1 settings (the ones configs/cartpole_dqn.toml uses), one
+"""Stable-Baselines3's DQN with RL Zoo's CartPole-v1 settings (the ones configs/cartpole_dqn_zoo.toml uses), one
 seed: trains 50k steps and prints the deterministic evaluation over 20 episodes as JSON. A reference for how
 reliable those settings are across seeds. Run with the venv bench/compare.sh makes:
   ~/.cache/rlab/venv-bench/bin/python bench/sb3_dqn_cartpole.py --seed 0

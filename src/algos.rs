@@ -38,6 +38,18 @@ pub fn build_trainer(c: &RunConfig, device: Device) -> Result<Box<dyn Trainer>> 
     })
 }
 
+/// The policy network of the run configured by `c`, with initial weights (see `Actor::reload`).
+pub fn untrained_policy(c: &RunConfig, device: Device) -> Result<Box<dyn Actor>> {
+    let env = rlab_envs::make(&c.env, &EnvOptions::default())?;
+    let (obs, act) = (env.observation_space(), env.action_space());
+    Ok(match c.algo {
+        Algo::Ppo | Algo::A2c | Algo::Reinforce => {
+            Box::new(ActorCriticAgent::untrained(&c.policy, obs, act, c.normalize_obs, device)?)
+        }
+        Algo::Dqn => Box::new(QAgent::untrained(&c.policy, obs, act, c.normalize_obs, device)?),
+    })
+}
+
 /// Loads the policy saved in `checkpoint` for the run configured by `c`.
 pub fn load_policy(c: &RunConfig, checkpoint: &Path, device: Device) -> Result<Box<dyn Actor>> {
     let env = rlab_envs::make(&c.env, &EnvOptions::default())?;

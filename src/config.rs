@@ -66,6 +66,14 @@ pub struct RunConfig {
     pub threads: usize,
     /// Episodes of deterministic evaluation at the end (0 skips it).
     pub eval_episodes: usize,
+    /// Env steps between evaluations during training (0: none), each over `eval_every_episodes`
+    /// episodes of their own (not the final evaluation's), logged as `eval/periodic_mean_return`.
+    pub eval_every: u64,
+    pub eval_every_episodes: usize,
+    /// Keep the weights of the best periodic evaluation (`best.safetensors`) and give those to the
+    /// final evaluation: what SB3's EvalCallback saves as the best model. For algorithms whose last
+    /// weights can be worse than earlier ones (DQN on CartPole).
+    pub keep_best: bool,
     /// Save a checkpoint every this many iterations (the last one is always saved).
     pub checkpoint_every: usize,
     /// Normalise observations with running statistics (saved in the checkpoint, frozen at evaluation).
@@ -107,6 +115,9 @@ impl RunConfig {
             device: DeviceChoice::Auto,
             threads: 1,
             eval_episodes: 20,
+            eval_every: 0,
+            eval_every_episodes: 10,
+            keep_best: false,
             checkpoint_every: 100,
             normalize_obs: false,
             scale_rewards: false,
@@ -125,7 +136,8 @@ impl RunConfig {
                 gae_lambda: 1.0,
                 num_envs: 1,
                 total_steps: 50_000,
-                checkpoint_every: 20,
+                // Iterations: 4,000 env steps at the default train_freq of 4.
+                checkpoint_every: 1000,
                 policy: PolicyConfig { hidden_sizes: vec![256, 256], activation: Activation::Relu, ..PolicyConfig::default() },
                 dqn: Some(DqnConfig::default()),
                 ..base
@@ -159,6 +171,12 @@ impl RunConfig {
         }
         if self.checkpoint_every == 0 {
             bail!("checkpoint_every must be at least 1");
+        }
+        if self.eval_every > 0 && !(1..=1_000_000).contains(&self.eval_every_episodes) {
+            bail!("eval_every_episodes must be between 1 and 1000000, got {}", self.eval_every_episodes);
+        }
+        if self.keep_best && self.eval_every == 0 {
+            bail!("keep_best needs periodic evaluations to choose from: set eval_every (env steps between them)");
         }
         rlab_agents::explore::check_scale(self.exploration_bonus).map_err(|e| anyhow!("{e}"))?;
         self.policy.validate().map_err(|e| anyhow!("{e}"))?;

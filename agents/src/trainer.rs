@@ -38,6 +38,10 @@ pub trait Actor {
     fn is_recurrent(&self) -> bool {
         false
     }
+    /// Takes the weights (and observation statistics) of a checkpoint written by
+    /// `Trainer::save_weights`; draws no random numbers, so a run can evaluate its current
+    /// weights without changing what it trains next.
+    fn reload(&mut self, path: &Path) -> Result<(), AgentError>;
 }
 
 /// Counters a resumed run continues from (saved as JSON next to the checkpoint).

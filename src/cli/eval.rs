@@ -1,7 +1,7 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use rlab_agents::DeviceChoice;
 
 use super::Format;
@@ -9,7 +9,7 @@ use crate::{
     algos::load_policy,
     config::RunConfig,
     eval::{evaluate, evaluate_in_turn, exact_grid_value},
-    run::{CHECKPOINT, CONFIG},
+    run::{BEST, CHECKPOINT, CONFIG, SUMMARY},
 };
 
 /// Enough for any estimate; keeps a typo from allocating terabytes.
@@ -33,6 +33,38 @@ pub struct EvalArgs {
     /// Show each step as ASCII.
     #[arg(long)]
     render: bool,
+    /// Which weights: the last ones, or the best periodic evaluation's (runs with keep_best).
+    /// Default: the ones the run's own final evaluation judged.
+    #[arg(long, value_enum)]
+    weights: Option<Weights>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Weights {
+    Last,
+    Best,
+}
+
+impl Weights {
+    fn file(self) -> &'static str {
+        match self {
+            Weights::Last => CHECKPOINT,
+            Weights::Best => BEST,
+        }
+    }
+
+    /// The weights named in the run's summary.json (the last ones if it has none).
+    fn judged_by_run(run_dir: &Path) -> Weights {
+        let named = std::fs::read_to_string(run_dir.join(SUMMARY))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v["checkpoint"].as_str().map(str::to_string));
+        if named.as_deref() == Some(BEST) {
+            Weights::Best
+        } else {
+            Weights::Last
+        }
+    }
 }
 
 pub fn eval(a: EvalArgs) -> Result<i32> {
@@ -50,9 +82,13 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
         bail!("--episodes must be between 1 and {MAX_EPISODES}, got {}", a.episodes);
     }
     let config = RunConfig::from_file(&config_path)?;
-    let checkpoint = a.run_dir.join(CHECKPOINT);
+    let weights = a.weights.unwrap_or_else(|| Weights::judged_by_run(&a.run_dir));
+    let checkpoint = a.run_dir.join(weights.file());
     if !checkpoint.is_file() {
-        bail!("no checkpoint in {} (missing {CHECKPOINT})", a.run_dir.display());
+        match weights {
+            Weights::Last => bail!("no checkpoint in {} (missing {CHECKPOINT})", a.run_dir.display()),
+            Weights::Best => bail!("no {BEST} in {}: only runs with keep_best = true keep one", a.run_dir.display()),
+        }
     }
     let mut policy = load_policy(&config, &checkpoint, a.device.resolve()?)?;
     let render = a.render;
@@ -69,12 +105,14 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
         Format::Json => {
             let mut json = serde_json::to_value(&result)?;
             json["exact"] = serde_json::to_value(&exact)?;
+            json["weights"] = weights.file().into();
             println!("{json}")
         }
         Format::Table => println!(
-            "{} ({}): mean return {:.2} ± {:.2} over {} episodes (γ-discounted, γ={}: {:.4})",
+            "{} ({}{}): mean return {:.2} ± {:.2} over {} episodes (γ-discounted, γ={}: {:.4})",
             config.env,
             config.algo.name(),
+            if weights == Weights::Best { ", best weights" } else { "" },
             result.mean_return,
             result.std_return,
             result.episodes,

@@ -2,6 +2,7 @@
 //! loop logs them (TensorBoard), shows progress, saves checkpoints and the summary, evaluates,
 //! and resumes stopped runs.
 
+mod periodic_eval;
 mod progress;
 pub mod run_dir;
 mod summary;
@@ -18,6 +19,7 @@ use rlab_agents::{Trainer, TrainerState};
 use rlab_tensorboard::EventWriter;
 use serde::{Deserialize, Serialize};
 
+pub use periodic_eval::BEST;
 pub use summary::Summary;
 
 use crate::{
@@ -25,6 +27,7 @@ use crate::{
     config::RunConfig,
     eval::{evaluate, exact_grid_value, mean_std},
 };
+use periodic_eval::{PeriodicEval, PeriodicState};
 use progress::Progress;
 use run_dir::{create_run_dir, timestamp, write_atomic, write_text_atomic};
 
@@ -55,6 +58,8 @@ struct RunState {
     recent_returns: VecDeque<f64>,
     training_episodes: usize,
     wall_seconds: f64,
+    #[serde(default)]
+    periodic_eval: PeriodicState,
 }
 
 /// Starts a new run in a new directory.
@@ -72,6 +77,7 @@ pub fn run(config: &RunConfig, options: &RunOptions, stop: &AtomicBool) -> Resul
     // Everything that can fail on bad input is checked before a directory is made.
     let device = config.device.resolve()?;
     tch::set_num_threads(config.threads as i32);
+    let periodic = PeriodicEval::prepare(config, device)?;
     let trainer = build_trainer(config, device)?;
 
     let auto_name = format!("{}__{}__g{}__s{}__{}", env_label(&config.env), config.algo.name(), config.gamma, config.seed, timestamp());
@@ -80,7 +86,7 @@ pub fn run(config: &RunConfig, options: &RunOptions, stop: &AtomicBool) -> Resul
     write_text_atomic(&dir.join(CONFIG), &config_text)?;
     let mut tb = EventWriter::create(&dir)?;
     tb.add_text("config", &format!("```toml\n{config_text}```"), 0)?;
-    train(trainer, config, dir, tb, RunState::default(), options.quiet, stop)
+    train(trainer, periodic, config, dir, tb, RunState::default(), options.quiet, stop)
 }
 
 /// Continues a stopped run in its own directory: same config, weights and optimiser state
@@ -95,13 +101,14 @@ pub fn resume(run_dir: &Path, quiet: bool, stop: &AtomicBool) -> Result<RunOutco
         serde_json::from_str(&state_text).with_context(|| format!("{}: malformed", run_dir.join(RUN_STATE).display()))?;
     let device = config.device.resolve()?;
     tch::set_num_threads(config.threads as i32);
+    let periodic = PeriodicEval::prepare(&config, device)?;
     let mut trainer = build_trainer(&config, device)?;
     if trainer_finished_at(&config, &state) {
         bail!("{} already finished its {} steps", run_dir.display(), config.total_steps);
     }
     trainer.restore(&run_dir.join(CHECKPOINT), &run_dir.join(OPTIMIZER), &state.trainer)?;
     let tb = EventWriter::create(run_dir)?;
-    train(trainer, &config, run_dir.to_path_buf(), tb, state, quiet, stop)
+    train(trainer, periodic, &config, run_dir.to_path_buf(), tb, state, quiet, stop)
 }
 
 fn trainer_finished_at(config: &RunConfig, state: &RunState) -> bool {
@@ -113,8 +120,10 @@ fn env_label(env: &str) -> String {
     Path::new(env).file_stem().and_then(|s| s.to_str()).unwrap_or(env).to_string()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn train(
     mut trainer: Box<dyn Trainer>,
+    mut periodic: Option<PeriodicEval>,
     config: &RunConfig,
     dir: PathBuf,
     mut tb: EventWriter,
@@ -127,6 +136,7 @@ fn train(
     let mut progress = Progress::new(config.total_steps, quiet);
     let mut iterations = 0usize;
     let mut interrupted = false;
+    let device = config.device.resolve()?;
 
     while !trainer.finished() {
         if stop.load(Ordering::SeqCst) {
@@ -151,6 +161,11 @@ fn train(
         let sps = (it.global_step - start_step) as f64 / started.elapsed().as_secs_f64().max(1e-9);
         tb.add_scalar("charts/SPS", sps, step)?;
         progress.update(it.global_step, sps, mean(&state.recent_returns));
+        if let Some(p) = periodic.as_mut() {
+            if let Some(mean_return) = p.evaluate_if_due(trainer.as_ref(), config, &dir, &mut state.periodic_eval)? {
+                tb.add_scalar("eval/periodic_mean_return", mean_return, step)?;
+            }
+        }
         if iterations % config.checkpoint_every == 0 {
             save(trainer.as_ref(), &dir, &state, started.elapsed().as_secs_f64())?;
             tb.flush()?;
@@ -161,10 +176,12 @@ fn train(
     save(trainer.as_ref(), &dir, &state, started.elapsed().as_secs_f64())?;
     tb.flush()?;
 
-    let device = config.device.resolve()?;
+    // The weights the final evaluation judges: the last ones, or with keep_best the best ones.
+    let best = state.periodic_eval.best.filter(|_| config.keep_best);
+    let evaluated = if best.is_some() { BEST } else { CHECKPOINT };
     let eval = if config.eval_episodes > 0 && !interrupted {
         // Evaluate what was saved, exactly as `rlab eval` would load it.
-        let mut policy = load_policy(config, &dir.join(CHECKPOINT), device)?;
+        let mut policy = load_policy(config, &dir.join(evaluated), device)?;
         let e = evaluate(policy.as_mut(), &config.env, config.eval_episodes, config.seed, config.gamma)?;
         tb.add_scalar("eval/mean_return", e.mean_return, trainer.global_step() as i64)?;
         let exact = exact_grid_value(policy.as_mut(), &config.env, config.gamma)?;
@@ -202,7 +219,9 @@ fn train(
         exact_policy_value: exact.as_ref().and_then(|x| x.policy_value),
         optimal_value: exact.as_ref().map(|x| x.optimal_value),
         status: if interrupted { "interrupted" } else { "finished" },
-        checkpoint: CHECKPOINT.into(),
+        checkpoint: evaluated.into(),
+        best_step: best.map(|b| b.step),
+        best_periodic_return: best.map(|b| b.mean_return),
     };
     let json = serde_json::to_string_pretty(&summary)? + "\n";
     write_text_atomic(&dir.join(SUMMARY), &json)?;

@@ -33,5 +33,10 @@ pub struct Summary {
     pub optimal_value: Option<f64>,
     /// "finished" or "interrupted".
     pub status: &'static str,
+    /// The weights the evaluation judged: checkpoint.safetensors (the last), or best.safetensors
+    /// with keep_best.
     pub checkpoint: String,
+    /// With keep_best: the env step of the kept weights and their periodic evaluation's mean return.
+    pub best_step: Option<u64>,
+    pub best_periodic_return: Option<f64>,
 }

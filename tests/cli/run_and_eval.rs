@@ -113,3 +113,53 @@ fn tensorboard_reads_back_every_value_rlab_wrote() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn periodic_evaluations_are_logged_keep_the_best_and_leave_training_unchanged() {
+    let tmp = TempDir::new("periodic");
+    let plain = short_run(tmp.path(), "plain", 5);
+    // short_run's 1024 steps are 4 iterations of 256: an evaluation after each.
+    let every = ["--set", "eval_every=256", "--set", "eval_every_episodes=3", "--set", "keep_best=true"];
+    let mut cmd = rlab(&["run", "--total-steps", "1024", "--num-envs", "2", "--device", "cpu", "-q", "--name", "best", "--seed", "5"]);
+    for a in every.iter().chain(&["--set", "eval_episodes=3", "--logdir"]) {
+        cmd = cmd.arg(a);
+    }
+    cmd.arg(tmp.path()).ok();
+    let best = tmp.path().join("best");
+
+    // Evaluating builds no network from libtorch's generator mid-run: the same weights come out.
+    let weights = |run: &std::path::Path| std::fs::read(run.join("checkpoint.safetensors")).unwrap();
+    assert_eq!(weights(&plain), weights(&best), "periodic evaluations changed the training");
+    let mut without_eval = scalars(&best);
+    let periodic = without_eval.remove("eval/periodic_mean_return").expect("periodic evaluations logged");
+    assert_eq!(periodic.iter().map(|p| p.0).collect::<Vec<_>>(), [256, 512, 768, 1024]);
+    let mut plain_scalars = scalars(&plain);
+    for m in [&mut without_eval, &mut plain_scalars] {
+        m.remove("charts/SPS");
+        m.remove("eval/mean_return");
+    }
+    assert_eq!(without_eval, plain_scalars);
+
+    // The kept weights are the first best evaluation's, and the final evaluation judged them.
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(best.join("summary.json")).unwrap()).unwrap();
+    let top = periodic.iter().map(|p| p.1).fold(f64::MIN, f64::max);
+    let first_top = periodic.iter().find(|p| p.1 == top).unwrap();
+    assert_eq!(summary["checkpoint"], "best.safetensors");
+    assert_eq!(summary["best_step"].as_i64(), Some(first_top.0));
+    // TensorBoard keeps scalars as f32.
+    assert!((summary["best_periodic_return"].as_f64().unwrap() - first_top.1).abs() < 1e-4, "{summary}");
+    assert!(best.join("best.safetensors").is_file());
+    assert!(!std::fs::read_dir(&best).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().starts_with(".eval")));
+    let eval = |run: &std::path::Path, extra: &[&str]| {
+        let mut cmd = rlab(&["eval", "--episodes", "3", "--format", "json"]).arg(run);
+        for a in extra {
+            cmd = cmd.arg(a);
+        }
+        serde_json::from_str::<serde_json::Value>(cmd.ok().stdout.trim()).unwrap()
+    };
+    let again = eval(&best, &[]);
+    assert_eq!((again["weights"].as_str(), again["mean_return"].as_f64()), (Some("best.safetensors"), summary["eval_mean_return"].as_f64()));
+    assert_eq!(eval(&best, &["--weights", "last"])["weights"], "checkpoint.safetensors");
+    assert_eq!(eval(&plain, &[])["weights"], "checkpoint.safetensors");
+    rlab(&["eval", "--weights", "best"]).arg(&plain).fails_with("only runs with keep_best = true keep one");
+}

@@ -277,8 +277,9 @@ impl Trainer for DqnTrainer {
 
 /// A trained Q-network acting greedily, for evaluation.
 pub struct QAgent {
-    _vs: nn::VarStore,
+    vs: nn::VarStore,
     q: QNetwork,
+    stats_vars: Option<StatsVars>,
     obs_norm: Option<ObsNormalizer>,
     obs_dim: usize,
     device: Device,
@@ -293,13 +294,33 @@ impl QAgent {
         normalize_obs: bool,
         device: Device,
     ) -> Result<Self, AgentError> {
-        let mut vs = nn::VarStore::new(device);
+        let mut agent = Self::untrained(policy_config, observation_space, action_space, normalize_obs, device)?;
+        agent.reload(path)?;
+        Ok(agent)
+    }
+
+    /// The Q-network with its initial weights, to be given weights by `reload`. Building it draws
+    /// from libtorch's generator (the initialisation), so build it before a trainer seeds that.
+    pub fn untrained(
+        policy_config: &PolicyConfig,
+        observation_space: &Space,
+        action_space: &Space,
+        normalize_obs: bool,
+        device: Device,
+    ) -> Result<Self, AgentError> {
+        let vs = nn::VarStore::new(device);
         let obs_dim = observation_space.flat_dim();
         let q = QNetwork::new(&vs.root(), &observation_space.shape(), discrete_actions(action_space)?, policy_config)?;
-        let vars = normalize_obs.then(|| StatsVars::new(vs.root(), obs_dim));
-        trainer::load_weights(&mut vs, path)?;
-        let obs_norm = vars.map(|v| ObsNormalizer { stats: v.load(), ..ObsNormalizer::new(obs_dim) });
-        Ok(QAgent { _vs: vs, q, obs_norm, obs_dim, device })
+        let stats_vars = normalize_obs.then(|| StatsVars::new(vs.root(), obs_dim));
+        Ok(QAgent { vs, q, stats_vars, obs_norm: None, obs_dim, device })
+    }
+
+    /// Takes the weights (and observation statistics) of a checkpoint; draws no random numbers.
+    pub fn reload(&mut self, path: &Path) -> Result<(), AgentError> {
+        trainer::load_weights(&mut self.vs, path)?;
+        self.obs_norm =
+            self.stats_vars.as_ref().map(|v| ObsNormalizer { stats: v.load(), ..ObsNormalizer::new(self.obs_dim) });
+        Ok(())
     }
 }
 
@@ -324,5 +345,9 @@ impl Actor for QAgent {
         let t = Tensor::from_slice(&x).view([rows as i64, self.obs_dim as i64]).to(self.device);
         let a = tch::no_grad(|| self.q.forward(&t).argmax(-1, false));
         Ok(Vec::<i64>::try_from(a.to(Device::Cpu))?.into_iter().map(|a| Action::Discrete(a as usize)).collect())
+    }
+
+    fn reload(&mut self, path: &Path) -> Result<(), AgentError> {
+        QAgent::reload(self, path)
     }
 }

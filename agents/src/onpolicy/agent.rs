@@ -17,8 +17,9 @@ use crate::{
 };
 
 pub struct ActorCriticAgent {
-    _vs: nn::VarStore,
+    vs: nn::VarStore,
     policy: ActorCritic,
+    stats_vars: Option<StatsVars>,
     obs_norm: Option<ObsNormalizer>,
     state: Option<RecurrentState>,
     start: bool,
@@ -35,14 +36,34 @@ impl ActorCriticAgent {
         normalize_obs: bool,
         device: Device,
     ) -> Result<Self, AgentError> {
-        let mut vs = nn::VarStore::new(device);
+        let mut agent = Self::untrained(policy_config, observation_space, action_space, normalize_obs, device)?;
+        agent.reload(path)?;
+        Ok(agent)
+    }
+
+    /// The network with its initial weights, to be given weights by `reload`. Building it draws
+    /// from libtorch's generator (the initialisation), so build it before a trainer seeds that.
+    pub fn untrained(
+        policy_config: &PolicyConfig,
+        observation_space: &Space,
+        action_space: &Space,
+        normalize_obs: bool,
+        device: Device,
+    ) -> Result<Self, AgentError> {
+        let vs = nn::VarStore::new(device);
         let obs_dim = observation_space.flat_dim();
         let policy =
             ActorCritic::new(&vs.root(), &observation_space.shape(), discrete_actions(action_space)?, policy_config)?;
-        let vars = normalize_obs.then(|| StatsVars::new(vs.root(), obs_dim));
-        load_weights(&mut vs, path)?;
-        let obs_norm = vars.map(|v| ObsNormalizer { stats: v.load(), ..ObsNormalizer::new(obs_dim) });
-        Ok(ActorCriticAgent { _vs: vs, policy, obs_norm, state: None, start: true, obs_dim, device })
+        let stats_vars = normalize_obs.then(|| StatsVars::new(vs.root(), obs_dim));
+        Ok(ActorCriticAgent { vs, policy, stats_vars, obs_norm: None, state: None, start: true, obs_dim, device })
+    }
+
+    /// Takes the weights (and observation statistics) of a checkpoint; draws no random numbers.
+    pub fn reload(&mut self, path: &Path) -> Result<(), AgentError> {
+        load_weights(&mut self.vs, path)?;
+        self.obs_norm =
+            self.stats_vars.as_ref().map(|v| ObsNormalizer { stats: v.load(), ..ObsNormalizer::new(self.obs_dim) });
+        Ok(())
     }
 }
 
@@ -90,5 +111,9 @@ impl Actor for ActorCriticAgent {
 
     fn is_recurrent(&self) -> bool {
         self.policy.is_recurrent()
+    }
+
+    fn reload(&mut self, path: &Path) -> Result<(), AgentError> {
+        ActorCriticAgent::reload(self, path)
     }
 }

@@ -1,0 +1,87 @@
+//! Evaluations during training (`eval_every`): each on episodes of its own, logged, and with
+//! `keep_best` the weights of the best one kept for the final evaluation.
+
+use std::{fs, path::Path};
+
+use anyhow::{Context, Result};
+use rlab_agents::{Actor, Trainer};
+use serde::{Deserialize, Serialize};
+use tch::Device;
+
+use crate::{algos::untrained_policy, config::RunConfig, eval::evaluate};
+
+/// The kept weights of the best periodic evaluation.
+pub const BEST: &str = "best.safetensors";
+
+/// Periodic evaluations play episodes seeded this far beyond the final evaluation's, so that the
+/// best weights are chosen on other episodes than the ones they are then judged on.
+const SEED_SHIFT: u64 = 1_000_000;
+
+/// What a resumed run needs to carry on evaluating.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct PeriodicState {
+    /// Env step at or after which the next evaluation runs (0: none scheduled yet).
+    pub next_at: u64,
+    /// The best evaluation so far.
+    pub best: Option<Best>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Best {
+    pub mean_return: f64,
+    /// Env step of the weights in `best.safetensors`.
+    pub step: u64,
+}
+
+/// The network periodic evaluations load the trainer's weights into.
+pub struct PeriodicEval {
+    policy: Box<dyn Actor>,
+}
+
+impl PeriodicEval {
+    /// None when the run has no periodic evaluations. Call it before the trainer is built: making
+    /// the network draws from libtorch's generator, which the trainer then seeds, so a run trains
+    /// the same with or without evaluations.
+    pub fn prepare(config: &RunConfig, device: Device) -> Result<Option<Self>> {
+        if config.eval_every == 0 {
+            return Ok(None);
+        }
+        Ok(Some(PeriodicEval { policy: untrained_policy(config, device)? }))
+    }
+
+    /// Evaluates the trainer's current weights if an evaluation is due; returns the mean return.
+    pub fn evaluate_if_due(
+        &mut self,
+        trainer: &dyn Trainer,
+        config: &RunConfig,
+        dir: &Path,
+        state: &mut PeriodicState,
+    ) -> Result<Option<f64>> {
+        let step = trainer.global_step();
+        if state.next_at == 0 {
+            state.next_at = config.eval_every;
+        }
+        if step < state.next_at {
+            return Ok(None);
+        }
+        // One evaluation however many intervals the last iteration crossed.
+        state.next_at += (step - state.next_at) / config.eval_every * config.eval_every + config.eval_every;
+
+        let candidate = dir.join(format!(".eval-{}.safetensors", std::process::id()));
+        let result = (|| {
+            trainer.save_weights(&candidate).context("cannot save the weights to evaluate")?;
+            self.policy.reload(&candidate)?;
+            let seed = config.seed.wrapping_add(SEED_SHIFT);
+            let mean = evaluate(self.policy.as_mut(), &config.env, config.eval_every_episodes, seed, config.gamma)?.mean_return;
+            // Strictly better, as SB3 does: the earliest of equally good weights stays.
+            if config.keep_best && state.best.map_or(true, |b| mean > b.mean_return) {
+                fs::rename(&candidate, dir.join(BEST))
+                    .with_context(|| format!("cannot keep the best weights in {}", dir.display()))?;
+                state.best = Some(Best { mean_return: mean, step });
+            }
+            Ok(mean)
+        })();
+        let _ = fs::remove_file(&candidate);
+        result.map(Some)
+    }
+}
