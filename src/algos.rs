@@ -52,12 +52,7 @@ pub fn untrained_policy(c: &RunConfig, device: Device) -> Result<Box<dyn Actor>>
 
 /// Loads the policy saved in `checkpoint` for the run configured by `c`.
 pub fn load_policy(c: &RunConfig, checkpoint: &Path, device: Device) -> Result<Box<dyn Actor>> {
-    let env = rlab_envs::make(&c.env, &EnvOptions::default())?;
-    let (obs, act) = (env.observation_space(), env.action_space());
-    Ok(match c.algo {
-        Algo::Ppo | Algo::A2c | Algo::Reinforce => {
-            Box::new(ActorCriticAgent::load(checkpoint, &c.policy, obs, act, c.normalize_obs, device)?)
-        }
-        Algo::Dqn => Box::new(QAgent::load(checkpoint, &c.policy, obs, act, c.normalize_obs, device)?),
-    })
+    let mut policy = untrained_policy(c, device)?;
+    policy.reload(checkpoint)?;
+    Ok(policy)
 }

@@ -39,3 +39,51 @@ impl StatsVars {
         RunningMeanStd { mean: v(&self.mean), var: v(&self.var), count: v(&self.count).first().copied().unwrap_or(0.0) }
     }
 }
+
+/// The weights of a network that only acts (evaluation): its `VarStore`, given weights by
+/// `reload`, and the observation statistics saved with them, frozen.
+pub(crate) struct FrozenWeights {
+    vs: nn::VarStore,
+    stats: Option<StatsVars>,
+    obs_norm: Option<crate::normalize::ObsNormalizer>,
+    obs_dim: usize,
+}
+
+impl FrozenWeights {
+    /// A store holding the network `build` makes (initial weights: building draws from
+    /// libtorch's generator) and, with `normalize_obs`, the statistics' variables.
+    pub fn new<N>(
+        device: tch::Device,
+        obs_dim: usize,
+        normalize_obs: bool,
+        build: impl FnOnce(&nn::Path) -> Result<N, crate::AgentError>,
+    ) -> Result<(Self, N), crate::AgentError> {
+        let vs = nn::VarStore::new(device);
+        let net = build(&vs.root())?;
+        let stats = normalize_obs.then(|| StatsVars::new(vs.root(), obs_dim));
+        Ok((FrozenWeights { vs, stats, obs_norm: None, obs_dim }, net))
+    }
+
+    /// Takes the weights (and statistics) of a checkpoint; draws no random numbers.
+    pub fn reload(&mut self, path: &std::path::Path) -> Result<(), crate::AgentError> {
+        crate::trainer::load_weights(&mut self.vs, path)?;
+        self.obs_norm = self
+            .stats
+            .as_ref()
+            .map(|v| crate::normalize::ObsNormalizer { stats: v.load(), ..crate::normalize::ObsNormalizer::new(self.obs_dim) });
+        Ok(())
+    }
+
+    /// Observations as the network was trained on them (normalised when the run normalised).
+    pub fn input(&self, obs: &[f32]) -> Vec<f32> {
+        let mut x = obs.to_vec();
+        if let Some(norm) = &self.obs_norm {
+            norm.normalize(&mut x); // row by row: the statistics repeat every obs_dim values
+        }
+        x
+    }
+
+    pub fn obs_stats(&self) -> Option<&RunningMeanStd> {
+        self.obs_norm.as_ref().map(|n| &n.stats)
+    }
+}

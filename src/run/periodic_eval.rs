@@ -74,7 +74,11 @@ impl PeriodicEval {
             let seed = config.seed.wrapping_add(SEED_SHIFT);
             let mean = evaluate(self.policy.as_mut(), &config.env, config.eval_every_episodes, seed, config.gamma)?.mean_return;
             // Strictly better, as SB3 does: the earliest of equally good weights stays.
-            if config.keep_best && state.best.map_or(true, |b| mean > b.mean_return) {
+            let better = match state.best {
+                None => true,
+                Some(b) => mean > b.mean_return,
+            };
+            if config.keep_best && better {
                 fs::rename(&candidate, dir.join(BEST))
                     .with_context(|| format!("cannot keep the best weights in {}", dir.display()))?;
                 state.best = Some(Best { mean_return: mean, step });

@@ -19,7 +19,7 @@ use rlab_envs::{Action, Space, VecEnv, VecStep};
 use tch::{nn, nn::Module, Device, Kind, Tensor};
 
 use crate::{
-    checkpoint::StatsVars,
+    checkpoint::{FrozenWeights, StatsVars},
     explore::CountBonus,
     normalize::{ObsNormalizer, RewardScaler},
     onpolicy::discrete_actions,
@@ -277,28 +277,13 @@ impl Trainer for DqnTrainer {
 
 /// A trained Q-network acting greedily, for evaluation.
 pub struct QAgent {
-    vs: nn::VarStore,
+    weights: FrozenWeights,
     q: QNetwork,
-    stats_vars: Option<StatsVars>,
-    obs_norm: Option<ObsNormalizer>,
     obs_dim: usize,
     device: Device,
 }
 
 impl QAgent {
-    pub fn load(
-        path: &Path,
-        policy_config: &PolicyConfig,
-        observation_space: &Space,
-        action_space: &Space,
-        normalize_obs: bool,
-        device: Device,
-    ) -> Result<Self, AgentError> {
-        let mut agent = Self::untrained(policy_config, observation_space, action_space, normalize_obs, device)?;
-        agent.reload(path)?;
-        Ok(agent)
-    }
-
     /// The Q-network with its initial weights, to be given weights by `reload`. Building it draws
     /// from libtorch's generator (the initialisation), so build it before a trainer seeds that.
     pub fn untrained(
@@ -308,19 +293,12 @@ impl QAgent {
         normalize_obs: bool,
         device: Device,
     ) -> Result<Self, AgentError> {
-        let vs = nn::VarStore::new(device);
         let obs_dim = observation_space.flat_dim();
-        let q = QNetwork::new(&vs.root(), &observation_space.shape(), discrete_actions(action_space)?, policy_config)?;
-        let stats_vars = normalize_obs.then(|| StatsVars::new(vs.root(), obs_dim));
-        Ok(QAgent { vs, q, stats_vars, obs_norm: None, obs_dim, device })
-    }
-
-    /// Takes the weights (and observation statistics) of a checkpoint; draws no random numbers.
-    pub fn reload(&mut self, path: &Path) -> Result<(), AgentError> {
-        trainer::load_weights(&mut self.vs, path)?;
-        self.obs_norm =
-            self.stats_vars.as_ref().map(|v| ObsNormalizer { stats: v.load(), ..ObsNormalizer::new(self.obs_dim) });
-        Ok(())
+        let num_actions = discrete_actions(action_space)?;
+        let (weights, q) = FrozenWeights::new(device, obs_dim, normalize_obs, |p| {
+            QNetwork::new(p, &observation_space.shape(), num_actions, policy_config)
+        })?;
+        Ok(QAgent { weights, q, obs_dim, device })
     }
 }
 
@@ -328,26 +306,18 @@ impl Actor for QAgent {
     fn begin_episode(&mut self) {}
 
     fn act_deterministic(&mut self, obs: &[f32]) -> Result<Action, AgentError> {
-        let mut x = obs.to_vec();
-        if let Some(norm) = &self.obs_norm {
-            norm.normalize(&mut x);
-        }
-        let t = Tensor::from_slice(&x).view([1, self.obs_dim as i64]).to(self.device);
+        let t = Tensor::from_slice(&self.weights.input(obs)).view([1, self.obs_dim as i64]).to(self.device);
         let a = tch::no_grad(|| self.q.forward(&t).argmax(-1, false));
         Ok(Action::Discrete(a.int64_value(&[0]) as usize))
     }
 
     fn act_deterministic_rows(&mut self, obs: &[f32], rows: usize) -> Result<Vec<Action>, AgentError> {
-        let mut x = obs.to_vec();
-        if let Some(norm) = &self.obs_norm {
-            norm.normalize(&mut x); // row by row: the statistics repeat every obs_dim values
-        }
-        let t = Tensor::from_slice(&x).view([rows as i64, self.obs_dim as i64]).to(self.device);
+        let t = Tensor::from_slice(&self.weights.input(obs)).view([rows as i64, self.obs_dim as i64]).to(self.device);
         let a = tch::no_grad(|| self.q.forward(&t).argmax(-1, false));
         Ok(Vec::<i64>::try_from(a.to(Device::Cpu))?.into_iter().map(|a| Action::Discrete(a as usize)).collect())
     }
 
     fn reload(&mut self, path: &Path) -> Result<(), AgentError> {
-        QAgent::reload(self, path)
+        self.weights.reload(path)
     }
 }
