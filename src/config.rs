@@ -175,6 +175,9 @@ impl RunConfig {
         if self.eval_every > 0 && !(1..=1_000_000).contains(&self.eval_every_episodes) {
             bail!("eval_every_episodes must be between 1 and 1000000, got {}", self.eval_every_episodes);
         }
+        if self.eval_every > self.total_steps {
+            bail!("eval_every ({}) is more than total_steps ({}): no evaluation would run", self.eval_every, self.total_steps);
+        }
         if self.keep_best && self.eval_every == 0 {
             bail!("keep_best needs periodic evaluations to choose from: set eval_every (env steps between them)");
         }

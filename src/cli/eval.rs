@@ -9,7 +9,7 @@ use crate::{
     algos::load_policy,
     config::RunConfig,
     eval::{evaluate, evaluate_in_turn, exact_grid_value},
-    run::{BEST, CHECKPOINT, CONFIG, SUMMARY},
+    run::{BEST, CHECKPOINT, CONFIG},
 };
 
 /// Enough for any estimate; keeps a typo from allocating terabytes.
@@ -34,7 +34,7 @@ pub struct EvalArgs {
     #[arg(long)]
     render: bool,
     /// Which weights: the last ones, or the best periodic evaluation's (runs with keep_best).
-    /// Default: the ones the run's own final evaluation judged.
+    /// Default: the ones the run's own final evaluation judged (best with keep_best).
     #[arg(long, value_enum)]
     weights: Option<Weights>,
 }
@@ -53,13 +53,10 @@ impl Weights {
         }
     }
 
-    /// The weights named in the run's summary.json (the last ones if it has none).
-    fn judged_by_run(run_dir: &Path) -> Weights {
-        let named = std::fs::read_to_string(run_dir.join(SUMMARY))
-            .ok()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .and_then(|v| v["checkpoint"].as_str().map(str::to_string));
-        if named.as_deref() == Some(BEST) {
+    /// What the run's own final evaluation judged: with keep_best the kept best weights (when an
+    /// evaluation kept any), else the last ones.
+    fn judged_by_run(run_dir: &Path, config: &RunConfig) -> Weights {
+        if config.keep_best && run_dir.join(BEST).is_file() {
             Weights::Best
         } else {
             Weights::Last
@@ -82,11 +79,15 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
         bail!("--episodes must be between 1 and {MAX_EPISODES}, got {}", a.episodes);
     }
     let config = RunConfig::from_file(&config_path)?;
-    let weights = a.weights.unwrap_or_else(|| Weights::judged_by_run(&a.run_dir));
+    let weights = a.weights.unwrap_or_else(|| Weights::judged_by_run(&a.run_dir, &config));
     let checkpoint = a.run_dir.join(weights.file());
     if !checkpoint.is_file() {
         match weights {
             Weights::Last => bail!("no checkpoint in {} (missing {CHECKPOINT})", a.run_dir.display()),
+            Weights::Best if config.keep_best => bail!(
+                "no {BEST} in {}: no periodic evaluation kept one yet (or it was removed); use --weights last",
+                a.run_dir.display()
+            ),
             Weights::Best => bail!("no {BEST} in {}: only runs with keep_best = true keep one", a.run_dir.display()),
         }
     }

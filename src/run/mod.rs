@@ -97,8 +97,11 @@ pub fn resume(run_dir: &Path, quiet: bool, stop: &AtomicBool) -> Result<RunOutco
     config.validate()?;
     let state_text = std::fs::read_to_string(run_dir.join(RUN_STATE))
         .with_context(|| format!("cannot resume {}: no {RUN_STATE} (was it made by this version?)", run_dir.display()))?;
-    let state: RunState =
+    let mut state: RunState =
         serde_json::from_str(&state_text).with_context(|| format!("{}: malformed", run_dir.join(RUN_STATE).display()))?;
+    if let Some(best) = periodic_eval::kept_best(run_dir)? {
+        state.periodic_eval.best = Some(best);
+    }
     let device = config.device.resolve()?;
     tch::set_num_threads(config.threads as i32);
     let periodic = PeriodicEval::prepare(&config, device)?;

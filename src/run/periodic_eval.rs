@@ -8,10 +8,14 @@ use rlab_agents::{Actor, Trainer};
 use serde::{Deserialize, Serialize};
 use tch::Device;
 
+use super::run_dir::write_text_atomic;
 use crate::{algos::untrained_policy, config::RunConfig, eval::evaluate};
 
 /// The kept weights of the best periodic evaluation.
 pub const BEST: &str = "best.safetensors";
+/// Which evaluation they are from, written with them: checkpoints come less often, so after a
+/// crash `run_state.json` can be older than the kept weights, and a resumed run reads this instead.
+const BEST_INFO: &str = "best.json";
 
 /// Periodic evaluations play episodes seeded this far beyond the final evaluation's, so that the
 /// best weights are chosen on other episodes than the ones they are then judged on.
@@ -31,6 +35,17 @@ pub struct Best {
     pub mean_return: f64,
     /// Env step of the weights in `best.safetensors`.
     pub step: u64,
+}
+
+/// The evaluation the kept weights in `dir` come from, if the run kept any.
+pub fn kept_best(dir: &Path) -> Result<Option<Best>> {
+    let path = dir.join(BEST_INFO);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let best = serde_json::from_str(&text).with_context(|| format!("{}: malformed", path.display()))?;
+    Ok(Some(best))
 }
 
 /// The network periodic evaluations load the trainer's weights into.
@@ -81,7 +96,9 @@ impl PeriodicEval {
             if config.keep_best && better {
                 fs::rename(&candidate, dir.join(BEST))
                     .with_context(|| format!("cannot keep the best weights in {}", dir.display()))?;
-                state.best = Some(Best { mean_return: mean, step });
+                let best = Best { mean_return: mean, step };
+                write_text_atomic(&dir.join(BEST_INFO), &(serde_json::to_string(&best)? + "\n"))?;
+                state.best = Some(best);
             }
             Ok(mean)
         })();

@@ -24,6 +24,7 @@ fn bad_run_flags_fail_in_one_line_before_any_directory_is_made() {
         (&["--config", "/nonexistent/c.toml"], "/nonexistent/c.toml"),
         (&["--set", "exploration_bonus=-0.5"], "exploration_bonus must be a finite number >= 0"),
         (&["--set", "keep_best=true"], "keep_best needs periodic evaluations to choose from: set eval_every"),
+        (&["--total-steps", "1000", "--set", "eval_every=5000"], "eval_every (5000) is more than total_steps (1000)"),
         (&["--set", "eval_every=1000", "--set", "eval_every_episodes=0"], "eval_every_episodes must be between 1 and 1000000"),
         // Sizes that cannot be allocated are errors, not an abort (or libtorch's backtrace).
         (&["--algo", "dqn", "--set", "dqn.buffer_size=100000000000"], "the replay buffer (dqn.buffer_size) would need"),

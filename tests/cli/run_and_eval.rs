@@ -162,4 +162,34 @@ fn periodic_evaluations_are_logged_keep_the_best_and_leave_training_unchanged() 
     assert_eq!(eval(&best, &["--weights", "last"])["weights"], "checkpoint.safetensors");
     assert_eq!(eval(&plain, &[])["weights"], "checkpoint.safetensors");
     rlab(&["eval", "--weights", "best"]).arg(&plain).fails_with("only runs with keep_best = true keep one");
+    // Without the kept file the default falls back to the last weights; asking for it names the gap.
+    std::fs::remove_file(best.join("best.safetensors")).unwrap();
+    assert_eq!(eval(&best, &[])["weights"], "checkpoint.safetensors");
+    rlab(&["eval", "--weights", "best"]).arg(&best).fails_with("no periodic evaluation kept one yet (or it was removed)");
+}
+
+#[test]
+fn a_resumed_run_trusts_the_kept_best_weights_over_an_older_run_state() {
+    let tmp = TempDir::new("bestresume");
+    let mut cmd = rlab(&["run", "--total-steps", "512", "--num-envs", "2", "--device", "cpu", "-q", "--name", "r", "--seed", "2"]);
+    for a in ["--set", "eval_every=256", "--set", "eval_every_episodes=3", "--set", "keep_best=true", "--set", "eval_episodes=2", "--logdir"] {
+        cmd = cmd.arg(a);
+    }
+    cmd.arg(tmp.path()).ok();
+    let run = tmp.path().join("r");
+    let read = |name: &str| serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(run.join(name)).unwrap()).unwrap();
+    let kept = read("best.json");
+    // As after a crash between checkpoints: run_state.json knows an older, worse evaluation.
+    let mut state = read("run_state.json");
+    // No evaluation in the resumed part, so what the summary reports comes from the restored state.
+    state["periodic_eval"] = serde_json::json!({ "next_at": 1_000_000, "best": { "mean_return": -1.0, "step": 1 } });
+    std::fs::write(run.join("run_state.json"), state.to_string()).unwrap();
+    let config = std::fs::read_to_string(run.join("config.toml")).unwrap().replace("total_steps = 512", "total_steps = 1024");
+    std::fs::write(run.join("config.toml"), config).unwrap();
+    rlab(&["run", "-q", "--resume"]).arg(&run).ok();
+    let (summary, best) = (read("summary.json"), read("best.json"));
+    assert_eq!(best, kept);
+    assert_eq!(summary["best_step"], kept["step"], "{summary}");
+    assert_eq!(summary["best_periodic_return"], kept["mean_return"], "{summary}");
+    assert_eq!(summary["checkpoint"], "best.safetensors");
 }
