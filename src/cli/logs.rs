@@ -54,7 +54,7 @@ pub fn logs(a: LogsArgs) -> Result<i32> {
     let mut runs = load(&a.paths)?;
     filter_tags(&mut runs, &a.tags)?;
     for r in &runs {
-        if let Some(w) = &r.warning {
+        for w in &r.warnings {
             eprintln!("warning: {w}");
         }
     }

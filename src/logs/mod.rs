@@ -18,20 +18,23 @@ use crate::{
     plot::{color, save_png, Chart, Series},
 };
 
-/// One event file's scalars.
+/// One run's scalars: every event file in one directory, read as one (as TensorBoard does; a
+/// resumed run adds a file).
 pub struct RunLog {
-    /// The run's directory as given (or the file, when a directory holds several event files).
+    /// The run's directory.
     pub label: String,
-    pub file: PathBuf,
-    /// Set when the file is damaged: what came before the damage is in `scalars`.
-    pub warning: Option<String>,
+    /// Its event files, in name order (names start with the creation time).
+    pub files: Vec<PathBuf>,
+    /// One per damaged file: what came before the damage is in `scalars`.
+    pub warnings: Vec<String>,
+    /// Each tag's points from every file, ordered by step (files in order where steps repeat).
     pub scalars: BTreeMap<String, Vec<ScalarPoint>>,
 }
 
-/// Reads every event file under `paths` (directories are searched recursively), in the order the
-/// paths are given and sorted by file path within each.
+/// Reads every event file under `paths` (directories are searched recursively), one run per
+/// directory, in the order the paths are given and sorted by directory within each.
 pub fn load(paths: &[PathBuf]) -> Result<Vec<RunLog>> {
-    let mut runs = Vec::new();
+    let mut runs: Vec<RunLog> = Vec::new();
     for path in paths {
         if !path.exists() {
             bail!("{}: no such file or directory", path.display());
@@ -40,17 +43,26 @@ pub fn load(paths: &[PathBuf]) -> Result<Vec<RunLog>> {
         if files.is_empty() {
             bail!("no event files (names containing 'tfevents') under {}", path.display());
         }
+        let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
         for file in files {
-            let data = read_event_file(&file).map_err(|e| anyhow!("{e}"))?;
-            let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            runs.push(RunLog { label: dir.display().to_string(), file, warning: data.warning, scalars: data.scalars });
+            let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+            by_dir.entry(dir).or_default().push(file);
         }
-    }
-    // Several files in one directory: the file names tell them apart.
-    let labels: Vec<String> = runs.iter().map(|r| r.label.clone()).collect();
-    for r in &mut runs {
-        if labels.iter().filter(|l| **l == r.label).count() > 1 {
-            r.label = r.file.display().to_string();
+        for (dir, mut files) in by_dir {
+            files.sort();
+            let mut run = RunLog { label: dir.display().to_string(), files: Vec::new(), warnings: Vec::new(), scalars: BTreeMap::new() };
+            for file in files {
+                let data = read_event_file(&file).map_err(|e| anyhow!("{e}"))?;
+                run.warnings.extend(data.warning);
+                for (tag, points) in data.scalars {
+                    run.scalars.entry(tag).or_default().extend(points);
+                }
+                run.files.push(file);
+            }
+            for points in run.scalars.values_mut() {
+                points.sort_by_key(|p| p.step); // stable: a repeated step keeps its files' order
+            }
+            runs.push(run);
         }
     }
     Ok(runs)
@@ -163,7 +175,7 @@ mod tests {
 
     #[test]
     fn legend_labels_drop_the_shared_directory() {
-        let run = |label: &str| RunLog { label: label.into(), file: PathBuf::new(), warning: None, scalars: BTreeMap::new() };
+        let run = |label: &str| RunLog { label: label.into(), files: Vec::new(), warnings: Vec::new(), scalars: BTreeMap::new() };
         assert_eq!(short_labels(&[run("s/runs/a"), run("s/runs/b")]), ["a", "b"]);
         assert_eq!(short_labels(&[run("runs/a")]), ["a"]);
         assert_eq!(short_labels(&[run("x/a"), run("y/a")]), ["x/a", "y/a"]);

@@ -72,7 +72,8 @@ pub fn table(runs: &[RunLog], by_tag: bool, n: usize) -> String {
                     rows.push(stat_cells(tag.clone(), &s));
                 }
             }
-            let _ = write!(out, "{}{}  ({})\n{}", if out.is_empty() { "" } else { "\n" }, r.label, r.file.display(), align(&rows));
+            let files: Vec<String> = r.files.iter().map(|f| f.display().to_string()).collect();
+            let _ = write!(out, "{}{}  ({})\n{}", if out.is_empty() { "" } else { "\n" }, r.label, files.join(", "), align(&rows));
         }
     }
     out
@@ -99,7 +100,7 @@ pub fn csv(runs: &[RunLog]) -> String {
     out
 }
 
-/// `[{"run", "file", "warning", "tags": {TAG: {"points", "last_step", "last", "max", "mean_last", "steps", "wall_times", "values"}}}]`.
+/// `[{"run", "files", "warnings", "tags": {TAG: {"points", "last_step", "last", "max", "mean_last", "steps", "wall_times", "values"}}}]`.
 pub fn json(runs: &[RunLog], n: usize) -> serde_json::Value {
     let finite = |v: f64| if v.is_finite() { serde_json::json!(v) } else { serde_json::Value::Null };
     serde_json::Value::Array(
@@ -122,7 +123,8 @@ pub fn json(runs: &[RunLog], n: usize) -> serde_json::Value {
                         ))
                     })
                     .collect();
-                serde_json::json!({"run": r.label, "file": r.file.display().to_string(), "warning": r.warning, "tags": tags})
+                let files: Vec<String> = r.files.iter().map(|f| f.display().to_string()).collect();
+                serde_json::json!({"run": r.label, "files": files, "warnings": r.warnings, "tags": tags})
             })
             .collect(),
     )

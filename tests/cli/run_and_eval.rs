@@ -192,4 +192,9 @@ fn a_resumed_run_trusts_the_kept_best_weights_over_an_older_run_state() {
     assert_eq!(summary["best_step"], kept["step"], "{summary}");
     assert_eq!(summary["best_periodic_return"], kept["mean_return"], "{summary}");
     assert_eq!(summary["checkpoint"], "best.safetensors");
+    // `rlab logs` reads the directory as one run, its two event files in order.
+    let logs = rlab(&["logs", "--format", "json", "--tag", "charts/SPS"]).arg(&run).ok();
+    let v: serde_json::Value = serde_json::from_str(&logs.stdout).unwrap();
+    assert_eq!((v.as_array().unwrap().len(), v[0]["files"].as_array().unwrap().len()), (1, 2), "{v}");
+    assert_eq!(v[0]["tags"]["charts/SPS"]["steps"], serde_json::json!([256, 512, 768, 1024]));
 }
