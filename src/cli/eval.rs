@@ -9,7 +9,7 @@ use crate::{
     algos::load_policy,
     config::RunConfig,
     eval::{evaluate, evaluate_in_turn, exact_grid_value},
-    run::{BEST, CHECKPOINT, CONFIG},
+    run::{judged_weights, BEST, CHECKPOINT, CONFIG},
 };
 
 /// Enough for any estimate; keeps a typo from allocating terabytes.
@@ -53,10 +53,9 @@ impl Weights {
         }
     }
 
-    /// What the run's own final evaluation judged: with keep_best the kept best weights (when an
-    /// evaluation kept any), else the last ones.
+    /// What the run's own final evaluation judged.
     fn judged_by_run(run_dir: &Path, config: &RunConfig) -> Weights {
-        if config.keep_best && run_dir.join(BEST).is_file() {
+        if judged_weights(run_dir, config) == BEST {
             Weights::Best
         } else {
             Weights::Last

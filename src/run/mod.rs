@@ -114,6 +114,16 @@ pub fn resume(run_dir: &Path, quiet: bool, stop: &AtomicBool) -> Result<RunOutco
     train(trainer, periodic, &config, run_dir.to_path_buf(), tb, state, quiet, stop)
 }
 
+/// The weights file in `dir` a run's final evaluation judges, and `rlab eval` takes by default:
+/// with keep_best the kept best weights once an evaluation kept any, else the last ones.
+pub fn judged_weights(dir: &Path, config: &RunConfig) -> &'static str {
+    if config.keep_best && dir.join(BEST).is_file() {
+        BEST
+    } else {
+        CHECKPOINT
+    }
+}
+
 fn trainer_finished_at(config: &RunConfig, state: &RunState) -> bool {
     state.trainer.global_step >= config.total_steps
 }
@@ -179,9 +189,8 @@ fn train(
     save(trainer.as_ref(), &dir, &state, started.elapsed().as_secs_f64())?;
     tb.flush()?;
 
-    // The weights the final evaluation judges: the last ones, or with keep_best the best ones.
-    let best = state.periodic_eval.best.filter(|_| config.keep_best);
-    let evaluated = if best.is_some() { BEST } else { CHECKPOINT };
+    let evaluated = judged_weights(&dir, config);
+    let best = state.periodic_eval.best.filter(|_| evaluated == BEST);
     let eval = if config.eval_episodes > 0 && !interrupted {
         // Evaluate what was saved, exactly as `rlab eval` would load it.
         let mut policy = load_policy(config, &dir.join(evaluated), device)?;
