@@ -187,6 +187,14 @@ impl RunConfig {
         if matches!(self.algo, Algo::Dqn | Algo::Reinforce) && self.policy.kind == PolicyKind::Lstm {
             bail!("{algo} does not support --policy lstm; use --policy mlp or cnn, or --algo ppo/a2c with lstm");
         }
+        if !self.policy.cnn_shared_trunk {
+            if self.policy.kind != PolicyKind::Cnn {
+                bail!("policy.cnn_shared_trunk = false is for --policy cnn (mlp actors and critics never share layers, lstm ones always do)");
+            }
+            if self.algo == Algo::Dqn {
+                bail!("policy.cnn_shared_trunk = false gives a critic its own trunk, and dqn has no critic; use it with ppo, a2c or reinforce");
+            }
+        }
         // The algorithm's own settings, here rather than when its trainer is built, so that a
         // sweep refuses a bad point before it makes a directory or starts the others.
         let recurrent = self.policy.kind == PolicyKind::Lstm;
@@ -394,6 +402,10 @@ mod tests {
         assert!(set(&[("algo", "sac")]).unwrap_err().to_string().contains("ppo, a2c, dqn, reinforce"));
         let lstm_dqn = set(&[("algo", "dqn"), ("policy.kind", "lstm")]).unwrap_err().to_string();
         assert!(lstm_dqn.contains("dqn does not support --policy lstm"), "{lstm_dqn}");
+        let own_trunk = |kind: &'static str, algo: &'static str| set(&[("algo", algo), ("policy.kind", kind), ("policy.cnn_shared_trunk", "false")]);
+        assert!(own_trunk("cnn", "ppo").is_ok() && own_trunk("cnn", "reinforce").is_ok());
+        assert!(own_trunk("mlp", "ppo").unwrap_err().to_string().contains("is for --policy cnn"));
+        assert!(own_trunk("cnn", "dqn").unwrap_err().to_string().contains("dqn has no critic"));
     }
 
     #[test]

@@ -175,8 +175,11 @@ fn train(
         tb.add_scalar("charts/SPS", sps, step)?;
         progress.update(it.global_step, sps, mean(&state.recent_returns));
         if let Some(p) = periodic.as_mut() {
-            if let Some(mean_return) = p.evaluate_if_due(trainer.as_ref(), config, &dir, &mut state.periodic_eval)? {
-                tb.add_scalar("eval/periodic_mean_return", mean_return, step)?;
+            if let Some(e) = p.evaluate_if_due(trainer.as_ref(), config, &dir, &mut state.periodic_eval)? {
+                tb.add_scalar("eval/periodic_mean_return", e.mean_return, step)?;
+                if let Some(v) = e.exact_value {
+                    tb.add_scalar("eval/periodic_exact_policy_value", v, step)?;
+                }
             }
         }
         if iterations % config.checkpoint_every == 0 {

@@ -9,7 +9,11 @@ use serde::{Deserialize, Serialize};
 use tch::Device;
 
 use super::run_dir::write_text_atomic;
-use crate::{algos::untrained_policy, config::RunConfig, eval::evaluate};
+use crate::{
+    algos::untrained_policy,
+    config::RunConfig,
+    eval::{evaluate, exact_grid_value},
+};
 
 /// The kept weights of the best periodic evaluation.
 pub const BEST: &str = "best.safetensors";
@@ -48,6 +52,15 @@ pub fn kept_best(dir: &Path) -> Result<Option<Best>> {
     Ok(Some(best))
 }
 
+/// What one periodic evaluation found.
+pub struct Evaluation {
+    pub mean_return: f64,
+    /// Grid worlds: the greedy policy's exact value of the start (no sampling noise), logged to
+    /// show when a run found or lost the optimal moves; the best weights are still chosen on
+    /// sampled episodes, as they would be on any other env.
+    pub exact_value: Option<f64>,
+}
+
 /// The network periodic evaluations load the trainer's weights into.
 pub struct PeriodicEval {
     policy: Box<dyn Actor>,
@@ -64,14 +77,14 @@ impl PeriodicEval {
         Ok(Some(PeriodicEval { policy: untrained_policy(config, device)? }))
     }
 
-    /// Evaluates the trainer's current weights if an evaluation is due; returns the mean return.
+    /// Evaluates the trainer's current weights if an evaluation is due.
     pub fn evaluate_if_due(
         &mut self,
         trainer: &dyn Trainer,
         config: &RunConfig,
         dir: &Path,
         state: &mut PeriodicState,
-    ) -> Result<Option<f64>> {
+    ) -> Result<Option<Evaluation>> {
         let step = trainer.global_step();
         if state.next_at == 0 {
             state.next_at = config.eval_every;
@@ -88,6 +101,7 @@ impl PeriodicEval {
             self.policy.reload(&candidate)?;
             let seed = config.seed.wrapping_add(SEED_SHIFT);
             let mean = evaluate(self.policy.as_mut(), &config.env, config.eval_every_episodes, seed, config.gamma)?.mean_return;
+            let exact = exact_grid_value(self.policy.as_mut(), &config.env, config.gamma)?;
             // Strictly better, as SB3 does: the earliest of equally good weights stays.
             let better = match state.best {
                 None => true,
@@ -100,7 +114,7 @@ impl PeriodicEval {
                 write_text_atomic(&dir.join(BEST_INFO), &(serde_json::to_string(&best)? + "\n"))?;
                 state.best = Some(best);
             }
-            Ok(mean)
+            Ok(Evaluation { mean_return: mean, exact_value: exact.and_then(|x| x.policy_value) })
         })();
         let _ = fs::remove_file(&candidate);
         result.map(Some)

@@ -198,3 +198,25 @@ fn a_resumed_run_trusts_the_kept_best_weights_over_an_older_run_state() {
     assert_eq!((v.as_array().unwrap().len(), v[0]["files"].as_array().unwrap().len()), (1, 2), "{v}");
     assert_eq!(v[0]["tags"]["charts/SPS"]["steps"], serde_json::json!([256, 512, 768, 1024]));
 }
+
+#[test]
+fn grid_runs_log_the_exact_value_of_each_periodic_evaluation() {
+    let tmp = TempDir::new("periodicexact");
+    let mut cmd = rlab(&["run", "--env", "GridEmpty-v0", "--total-steps", "1024", "--num-envs", "2", "--device", "cpu", "-q", "--name", "g", "--seed", "1"]);
+    for a in ["--set", "eval_every=256", "--set", "eval_every_episodes=2", "--set", "keep_best=true", "--set", "eval_episodes=2", "--logdir"] {
+        cmd = cmd.arg(a);
+    }
+    cmd.arg(tmp.path()).ok();
+    let run = tmp.path().join("g");
+    let tags = scalars(&run);
+    let exact = &tags["eval/periodic_exact_policy_value"];
+    let steps = |points: &[(i64, f64)]| points.iter().map(|p| p.0).collect::<Vec<_>>();
+    assert_eq!(steps(exact), steps(&tags["eval/periodic_mean_return"]));
+    assert_eq!(steps(exact), [256, 512, 768, 1024]);
+    // The final evaluation judged the kept weights: their exact value is the one logged at their step.
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    let at_best = exact.iter().find(|p| Some(p.0) == s["best_step"].as_i64()).expect("an evaluation at best_step");
+    assert!((at_best.1 - s["exact_policy_value"].as_f64().unwrap()).abs() < 1e-6, "{at_best:?} vs {s}");
+    let optimum = s["optimal_value"].as_f64().unwrap();
+    assert!(exact.iter().all(|p| p.1 <= optimum + 1e-6), "{exact:?} above the optimum {optimum}");
+}

@@ -1,6 +1,6 @@
 //! Actor-critic networks for the on-policy algorithms. Checkpoint keys by kind:
-//! mlp `actor.fc*`, `critic.fc*`; cnn `trunk.conv*`, `dense.fc*`, `actor_head`, `critic_head`;
-//! lstm `encoder.fc*`, `lstm`, `actor_head`, `critic_head`.
+//! mlp `actor.fc*`, `critic.fc*`; cnn `trunk.conv*`, `dense.fc*`, `actor_head`, `critic_head` (and
+//! `critic_trunk.conv*`, `critic_dense.fc*` when the critic has its own trunk); lstm `encoder.fc*`, `lstm`, `actor_head`, `critic_head`.
 
 use tch::{nn, nn::Module, nn::RNN, Device, Tensor};
 
@@ -13,7 +13,8 @@ use crate::{
 #[derive(Debug)]
 enum Body {
     Mlp { actor: Mlp, critic: Mlp },
-    Cnn { trunk: Cnn, dense: Mlp, actor: nn::Linear, critic: nn::Linear },
+    /// `critic_trunk`: the critic's own conv blocks and dense layers (`cnn_shared_trunk = false`).
+    Cnn { trunk: Cnn, dense: Mlp, critic_trunk: Option<(Cnn, Mlp)>, actor: nn::Linear, critic: nn::Linear },
     Lstm { encoder: Mlp, lstm: nn::LSTM, hidden: i64, actor: nn::Linear, critic: nn::Linear },
 }
 
@@ -37,9 +38,15 @@ impl ActorCritic {
                 let shape = [obs_shape[0] as i64, obs_shape[1] as i64, obs_shape[2] as i64];
                 let trunk = cnn(p / "trunk", shape, &config.cnn_channels);
                 let (dense, features) = mlp_trunk(p / "dense", trunk.out_dim(), h, config.activation);
+                let critic_trunk = (!config.cnn_shared_trunk).then(|| {
+                    let trunk = cnn(p / "critic_trunk", shape, &config.cnn_channels);
+                    let (dense, _) = mlp_trunk(p / "critic_dense", trunk.out_dim(), h, config.activation);
+                    (trunk, dense)
+                });
                 Body::Cnn {
                     trunk,
                     dense,
+                    critic_trunk,
                     actor: linear_ortho(p / "actor_head", features, num_actions, 0.01),
                     critic: linear_ortho(p / "critic_head", features, 1, 1.0),
                 }
@@ -75,9 +82,13 @@ impl ActorCritic {
     fn forward(&self, obs: &Tensor) -> (Tensor, Tensor) {
         match &self.body {
             Body::Mlp { actor, critic } => (actor.forward(obs), critic.forward(obs).squeeze_dim(-1)),
-            Body::Cnn { trunk, dense, actor, critic } => {
+            Body::Cnn { trunk, dense, critic_trunk, actor, critic } => {
                 let f = dense.forward(&trunk.forward(obs));
-                (f.apply(actor), f.apply(critic).squeeze_dim(-1))
+                let g = match critic_trunk {
+                    Some((trunk, dense)) => dense.forward(&trunk.forward(obs)),
+                    None => f.shallow_clone(),
+                };
+                (f.apply(actor), g.apply(critic).squeeze_dim(-1))
             }
             Body::Lstm { .. } => unreachable!("recurrent policies go through step/sequence"),
         }
@@ -202,5 +213,26 @@ mod tests {
         let obs = Tensor::zeros([2, 100], (Kind::Float, Device::Cpu));
         let (l, v, s) = ok.step(&obs, None, &Tensor::zeros([2], (Kind::Float, Device::Cpu)));
         assert_eq!((l.size(), v.size(), s.is_none()), (vec![2, 4], vec![2], true));
+    }
+
+    #[test]
+    fn a_cnn_critic_with_its_own_trunk_leaves_the_actor_s_features_alone() {
+        let _rng = crate::torch_rng_lock();
+        tch::manual_seed(0);
+        let obs = Tensor::rand([5, 4 * 5 * 5], (Kind::Float, Device::Cpu));
+        let starts = Tensor::zeros([5], (Kind::Float, Device::Cpu));
+        for shared in [true, false] {
+            let vs = nn::VarStore::new(Device::Cpu);
+            let config = PolicyConfig { kind: PolicyKind::Cnn, cnn_shared_trunk: shared, hidden_sizes: vec![8], cnn_channels: vec![3], ..Default::default() };
+            let policy = ActorCritic::new(&vs.root(), &[4, 5, 5], 4, &config).unwrap();
+            let names: Vec<String> = vs.variables().into_keys().collect();
+            assert_eq!(names.iter().any(|n| n.starts_with("critic_trunk.conv0") || n.starts_with("critic_dense.fc0")), !shared, "{names:?}");
+            // The value loss's gradient reaches the actor's trunk only when the trunk is shared.
+            let (_, values, _) = policy.step(&obs, None, &starts);
+            values.square().sum(Kind::Float).backward();
+            let actor_conv = &vs.variables()["trunk.conv0.weight"];
+            let reached = actor_conv.grad().defined() && actor_conv.grad().abs().sum(Kind::Float).double_value(&[]) > 0.0;
+            assert_eq!(reached, shared, "shared = {shared}");
+        }
     }
 }

@@ -35,6 +35,10 @@ pub struct PolicyConfig {
     pub cnn_channels: Vec<i64>,
     /// LSTM hidden size (lstm).
     pub lstm_hidden: i64,
+    /// cnn actor-critics (ppo, a2c): one conv + dense trunk under both heads (true, as CleanRL's
+    /// Atari PPO) or a trunk of its own for the critic (false), so that the value loss does not
+    /// shape the features the policy reads.
+    pub cnn_shared_trunk: bool,
 }
 
 impl Default for PolicyConfig {
@@ -45,6 +49,7 @@ impl Default for PolicyConfig {
             activation: Activation::Tanh,
             cnn_channels: vec![16, 32],
             lstm_hidden: 64,
+            cnn_shared_trunk: true,
         }
     }
 }
@@ -97,7 +102,8 @@ impl PolicyConfig {
                     h = (h / 2.0).ceil();
                     w = (w / 2.0).ceil();
                 }
-                convs + dense(c * h * w).0
+                let trunks = if self.cnn_shared_trunk { 1.0 } else { 2.0 };
+                trunks * (convs + dense(c * h * w).0)
             }
             PolicyKind::Lstm => {
                 let (encoder, features) = dense(obs_dim);
