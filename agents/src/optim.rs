@@ -171,7 +171,7 @@ impl Optimizer {
             OptimizerKind::Sgd => {
                 if c.momentum > 0.0 {
                     if t == 1.0 {
-                        let _ = m.copy_(g);
+                        m.copy_(g);
                     } else {
                         let _ = m.g_mul_scalar_(c.momentum).g_add_(g);
                     }

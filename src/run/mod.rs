@@ -182,7 +182,7 @@ fn train(
                 }
             }
         }
-        if iterations % config.checkpoint_every == 0 {
+        if iterations.is_multiple_of(config.checkpoint_every) {
             save(trainer.as_ref(), &dir, &state, started.elapsed().as_secs_f64())?;
             tb.flush()?;
         }

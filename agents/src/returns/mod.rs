@@ -106,7 +106,7 @@ pub(crate) fn steps_of(len: usize, num_envs: usize) -> Result<usize, ReturnsErro
     if num_envs == 0 {
         return Err(ReturnsError::NoEnvs);
     }
-    if len % num_envs != 0 {
+    if !len.is_multiple_of(num_envs) {
         return Err(ReturnsError::Length { what: "rollout", got: len, expected: len.div_ceil(num_envs) * num_envs });
     }
     Ok(len / num_envs)

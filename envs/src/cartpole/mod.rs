@@ -80,6 +80,9 @@ pub(crate) fn euler_step(s: [f64; 4], push_right: bool, sintheta: f64, costheta:
 }
 
 /// Whether a state with cart position `x` and pole angle `theta` ends the episode (strict bounds).
+/// Written as Gymnasium's comparisons, not `!range.contains`: a NaN state must not end an episode
+/// here when it does not there.
+#[allow(clippy::manual_range_contains)]
 #[inline(always)]
 pub(crate) fn out_of_bounds(x: f64, theta: f64) -> bool {
     x < -X_THRESHOLD || x > X_THRESHOLD || theta < -THETA_THRESHOLD_RADIANS || theta > THETA_THRESHOLD_RADIANS
