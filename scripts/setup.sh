@@ -4,6 +4,6 @@
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$RLAB_ROOT"
-echo "rlab setup: building (a first build compiles libtorch's bindings: 5-10 minutes on 2 cores)" >&2
+echo "rlab setup: building (a first build compiles libtorch's bindings: 3-6 minutes on 2 cores)" >&2
 cargo build --release --locked --bin rlab
 echo "rlab setup: ready: ${CARGO_TARGET_DIR:-$RLAB_ROOT/target}/release/rlab" >&2

@@ -220,10 +220,7 @@ impl Optimizer {
 }
 
 fn checkpoint_err(path: &Path, e: tch::TchError) -> AgentError {
-    AgentError::Checkpoint {
-        path: path.display().to_string(),
-        reason: e.to_string().lines().next().unwrap_or("unreadable").to_string(),
-    }
+    AgentError::checkpoint_io(path, &e)
 }
 
 #[cfg(test)]

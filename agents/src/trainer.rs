@@ -114,15 +114,14 @@ pub(crate) fn training_rewards(
 pub(crate) fn load_weights(vs: &mut tch::nn::VarStore, path: &Path) -> Result<(), AgentError> {
     vs.load(path).map_err(|e| {
         let detail = e.to_string().lines().next().unwrap_or("unreadable").to_string();
-        let reason = if path.exists() && (detail.contains("size") || detail.contains("shape") || detail.contains("cannot find")) {
-            format!("does not fit the network described by the run's config (was config.toml edited?): {detail}")
-        } else {
-            detail
-        };
-        AgentError::Checkpoint { path: path.display().to_string(), reason }
+        if path.exists() && (detail.contains("size") || detail.contains("shape") || detail.contains("cannot find")) {
+            let reason = format!("does not fit the network described by the run's config (was config.toml edited?): {detail}");
+            return AgentError::Checkpoint { path: path.display().to_string(), reason };
+        }
+        AgentError::checkpoint_io(path, &e)
     })
 }
 
 pub(crate) fn save_weights(vs: &tch::nn::VarStore, path: &Path) -> Result<(), AgentError> {
-    vs.save(path).map_err(|e| AgentError::Checkpoint { path: path.display().to_string(), reason: e.to_string() })
+    vs.save(path).map_err(|e| AgentError::checkpoint_io(path, &e))
 }

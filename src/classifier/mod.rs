@@ -27,7 +27,7 @@ use crate::{
     config::load_toml,
     metrics::Report,
     models,
-    run::run_dir::{create_run_dir, timestamp, write_text_atomic},
+    run::run_dir::{create_run_dir, lock_run_dir, timestamp, write_text_atomic},
     supervised::{fit, load_best, FitOptions, FitOutcome, BEST, CHECKPOINT},
 };
 use prepare::{prepare, Part};
@@ -67,6 +67,11 @@ pub fn build_net(config: &ClassifierConfig, spec: &ModelSpec, device: Device) ->
 /// the best epoch's weights on the held-out test split.
 pub fn train(config: &ClassifierConfig, opts: &TrainOptions, stop: &AtomicBool) -> Result<TrainOutcome> {
     config.validate()?;
+    // Held until training ends (see lock_run_dir); a new run's directory is locked once made.
+    let mut _lock = match &opts.resume {
+        Some(d) if d.is_dir() => Some(lock_run_dir(d)?),
+        _ => None,
+    };
     let device = config.device.resolve()?;
     tch::set_num_threads(config.threads as i32);
     // All data checks happen before a directory is made or touched.
@@ -88,6 +93,7 @@ pub fn train(config: &ClassifierConfig, opts: &TrainOptions, stop: &AtomicBool) 
             let stem = Path::new(&config.data.source).file_stem().map_or("data".into(), |s| s.to_string_lossy().into_owned());
             let auto = format!("{stem}__{model}__s{}__{}", config.train.seed, timestamp());
             let dir = create_run_dir(&opts.logdir, opts.name.as_deref(), &auto)?;
+            _lock = Some(lock_run_dir(&dir)?);
             write_text_atomic(&dir.join(CONFIG), &toml::to_string_pretty(config)?)?;
             write_text_atomic(&dir.join(SPEC), &spec_json)?;
             dir

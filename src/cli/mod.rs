@@ -128,6 +128,8 @@ fn report_clap_error(e: clap::Error) -> i32 {
             if first.ends_with(':') {
                 let detail: Vec<&str> = lines.take_while(|l| !l.starts_with("Usage") && !l.starts_with("tip")).collect();
                 first = format!("{first} {}", detail.join(", "));
+            } else if let Some(values) = rendered.lines().map(str::trim).find(|l| l.starts_with("[possible values:")) {
+                first = format!("{first} {values}");
             }
             eprintln!("{} (see 'rlab --help')", first.trim_end());
             2

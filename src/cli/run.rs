@@ -96,7 +96,7 @@ pub struct RunArgs {
     #[command(flatten)]
     flags: ConfigFlags,
     /// Continue a stopped run in RUN_DIR (its own config; no other config flags).
-    #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["config", "env", "algo", "policy", "activation", "gamma", "gae_lambda", "seed", "total_steps", "num_envs", "device", "set", "name", "print_config"])]
+    #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["config", "env", "algo", "policy", "activation", "gamma", "gae_lambda", "seed", "total_steps", "num_envs", "device", "set", "name", "logdir", "print_config"])]
     resume: Option<PathBuf>,
     /// Discount rate γ in [0, 1].
     #[arg(long, allow_hyphen_values = true)]

@@ -29,7 +29,7 @@ use crate::{
 };
 use periodic_eval::{PeriodicEval, PeriodicState};
 use progress::Progress;
-use run_dir::{create_run_dir, timestamp, write_atomic, write_text_atomic};
+use run_dir::{create_run_dir, lock_run_dir, timestamp, write_atomic, write_text_atomic};
 
 pub const CHECKPOINT: &str = "checkpoint.safetensors";
 pub const OPTIMIZER: &str = "optimizer.safetensors";
@@ -82,6 +82,7 @@ pub fn run(config: &RunConfig, options: &RunOptions, stop: &AtomicBool) -> Resul
 
     let auto_name = format!("{}__{}__g{}__s{}__{}", env_label(&config.env), config.algo.name(), config.gamma, config.seed, timestamp());
     let dir = create_run_dir(&options.logdir, options.name.as_deref(), &auto_name)?;
+    let _lock = lock_run_dir(&dir)?;
     let config_text = config.to_toml()?;
     write_text_atomic(&dir.join(CONFIG), &config_text)?;
     let mut tb = EventWriter::create(&dir)?;
@@ -92,6 +93,7 @@ pub fn run(config: &RunConfig, options: &RunOptions, stop: &AtomicBool) -> Resul
 /// Continues a stopped run in its own directory: same config, weights and optimiser state
 /// restored, logged steps carrying on from where they stopped (in a new event file).
 pub fn resume(run_dir: &Path, quiet: bool, stop: &AtomicBool) -> Result<RunOutcome> {
+    let _lock = if run_dir.is_dir() { Some(lock_run_dir(run_dir)?) } else { None };
     let config = RunConfig::from_file(&run_dir.join(CONFIG))
         .with_context(|| format!("{} is not a resumable run directory", run_dir.display()))?;
     config.validate()?;
@@ -99,11 +101,28 @@ pub fn resume(run_dir: &Path, quiet: bool, stop: &AtomicBool) -> Result<RunOutco
         .with_context(|| format!("cannot resume {}: no {RUN_STATE} (was it made by this version?)", run_dir.display()))?;
     let mut state: RunState =
         serde_json::from_str(&state_text).with_context(|| format!("{}: malformed", run_dir.join(RUN_STATE).display()))?;
-    if let Some(best) = periodic_eval::kept_best(run_dir)? {
+    let kept = periodic_eval::kept_best(run_dir)?;
+    if let Some(best) = kept {
         state.periodic_eval.best = Some(best);
     }
     let device = config.device.resolve()?;
     tch::set_num_threads(config.threads as i32);
+    // The kept weights are what the final evaluation judges: a missing or unreadable file must stop
+    // the resume now, not after the training it would otherwise add. (Before the trainer is built:
+    // loading draws from libtorch's generator, which the trainer then seeds.)
+    if let (true, Some(best)) = (config.keep_best, kept) {
+        let path = run_dir.join(BEST);
+        if !path.is_file() {
+            bail!(
+                "cannot resume {}: {} names kept weights from step {} but {BEST} is missing (restore it, or remove {} to choose the best weights anew)",
+                run_dir.display(),
+                periodic_eval::BEST_INFO,
+                best.step,
+                periodic_eval::BEST_INFO
+            );
+        }
+        load_policy(&config, &path, device).with_context(|| format!("cannot resume {}", run_dir.display()))?;
+    }
     let periodic = PeriodicEval::prepare(&config, device)?;
     let mut trainer = build_trainer(&config, device)?;
     if trainer_finished_at(&config, &state) {

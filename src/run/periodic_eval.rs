@@ -19,7 +19,7 @@ use crate::{
 pub const BEST: &str = "best.safetensors";
 /// Which evaluation they are from, written with them: checkpoints come less often, so after a
 /// crash `run_state.json` can be older than the kept weights, and a resumed run reads this instead.
-const BEST_INFO: &str = "best.json";
+pub(super) const BEST_INFO: &str = "best.json";
 
 /// Periodic evaluations play episodes seeded this far beyond the final evaluation's, so that the
 /// best weights are chosen on other episodes than the ones they are then judged on.
@@ -118,5 +118,19 @@ impl PeriodicEval {
         })();
         let _ = fs::remove_file(&candidate);
         result.map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_best_reads_back_exactly() {
+        // A resumed run compares later evaluations with this value ("strictly better"), so it must
+        // come back bit for bit (serde_json's float_roundtrip; without it this one is read as 0.93).
+        let best = Best { mean_return: 0.9299999999999999, step: 20480 };
+        let back: Best = serde_json::from_str(&serde_json::to_string(&best).unwrap()).unwrap();
+        assert_eq!(back.mean_return.to_bits(), best.mean_return.to_bits());
     }
 }

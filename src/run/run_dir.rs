@@ -40,14 +40,34 @@ pub fn create_run_dir(logdir: &Path, explicit: Option<&str>, auto_name: &str) ->
     bail!("could not find a free run directory name under {}", logdir.display())
 }
 
+/// Held while a process trains in a run directory (an advisory lock on the directory itself, so
+/// no file is added): a second `rlab run --resume` of the same directory would otherwise log every
+/// step twice and race on its checkpoints. The kernel drops it when the process ends, however it ends.
+pub struct RunDirLock(#[allow(dead_code)] fs::File);
+
+pub fn lock_run_dir(dir: &Path) -> Result<RunDirLock> {
+    let handle = fs::File::open(dir).with_context(|| format!("cannot open run directory {}", dir.display()))?;
+    match handle.try_lock() {
+        Ok(()) => Ok(RunDirLock(handle)),
+        Err(fs::TryLockError::WouldBlock) => {
+            bail!("{} is in use: another rlab process is training in it", dir.display())
+        }
+        // File systems without locks: go on unguarded, as before locks existed.
+        Err(fs::TryLockError::Error(_)) => Ok(RunDirLock(handle)),
+    }
+}
+
 /// Writes `path` through a temporary file in the same directory and a rename, so a reader never
 /// sees half a file and a crash never destroys the previous version.
 pub fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let file_name = path.file_name().and_then(|n| n.to_str()).context("bad file name")?;
     // Keep the extension last: libtorch picks the checkpoint format from it.
     let tmp = path.with_file_name(format!(".tmp-{}-{file_name}", std::process::id()));
-    // Whatever fails, no temporary file is left behind.
-    let done = write(&tmp).and_then(|()| fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display())));
+    // Whatever fails, no temporary file is left behind, and the message names the file the user
+    // asked for rather than the temporary one.
+    let done = write(&tmp)
+        .map_err(|e| anyhow::anyhow!("{}", format!("{e:#}").replace(&tmp.display().to_string(), &path.display().to_string())))
+        .and_then(|()| fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display())));
     if done.is_err() {
         let _ = fs::remove_file(&tmp);
     }

@@ -220,3 +220,84 @@ fn grid_runs_log_the_exact_value_of_each_periodic_evaluation() {
     let optimum = s["optimal_value"].as_f64().unwrap();
     assert!(exact.iter().all(|p| p.1 <= optimum + 1e-6), "{exact:?} above the optimum {optimum}");
 }
+
+#[test]
+fn a_resume_with_missing_or_unreadable_files_stops_before_training() {
+    let tmp = TempDir::new("resumefiles");
+    let mut cmd = rlab(&["run", "--total-steps", "512", "--num-envs", "2", "--device", "cpu", "-q", "--name", "r", "--seed", "4"]);
+    for a in ["--set", "eval_every=256", "--set", "eval_every_episodes=2", "--set", "keep_best=true", "--set", "eval_episodes=2", "--logdir"] {
+        cmd = cmd.arg(a);
+    }
+    cmd.arg(tmp.path()).ok();
+    let run = tmp.path().join("r");
+    let config = std::fs::read_to_string(run.join("config.toml")).unwrap().replace("total_steps = 512", "total_steps = 1024");
+    std::fs::write(run.join("config.toml"), config).unwrap();
+    let snapshot = |dir: &std::path::Path| {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        files.sort();
+        files
+    };
+    let copy = |name: &str| {
+        let dir = tmp.path().join(name);
+        std::fs::create_dir(&dir).unwrap();
+        for (f, bytes) in snapshot(&run) {
+            std::fs::write(dir.join(f), bytes).unwrap();
+        }
+        dir
+    };
+    let cases: [(&str, fn(&std::path::Path), &str); 4] = [
+        ("corrupt_best", |d| std::fs::write(d.join("best.safetensors"), "garbage\n").unwrap(), "not a readable safetensors file"),
+        ("no_best", |d| std::fs::remove_file(d.join("best.safetensors")).unwrap(), "best.json names kept weights from step"),
+        ("no_checkpoint", |d| std::fs::remove_file(d.join("checkpoint.safetensors")).unwrap(), "checkpoint.safetensors: no such file"),
+        ("no_optimizer", |d| std::fs::remove_file(d.join("optimizer.safetensors")).unwrap(), "optimizer.safetensors: no such file"),
+    ];
+    for (name, damage, message) in cases {
+        let dir = copy(name);
+        damage(&dir);
+        let before = snapshot(&dir);
+        rlab(&["run", "-q", "--resume"]).arg(&dir).fails_with(message);
+        assert!(snapshot(&dir) == before, "{name}: the failed resume changed the run directory");
+    }
+    // A resume continues in the run's own directory: --logdir has no meaning there.
+    let elsewhere = tmp.path().join("elsewhere");
+    rlab(&["run", "-q", "--resume"]).arg(&run).arg("--logdir").arg(&elsewhere).fails_with("--logdir");
+    assert!(!elsewhere.exists());
+}
+
+#[test]
+fn a_run_directory_trains_in_one_process_at_a_time() {
+    let tmp = TempDir::new("lock");
+    let run = tmp.path().join("busy");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_rlab"))
+        .args(["run", "-q", "--device", "cpu", "--total-steps", "5000000", "--name", "busy", "--logdir"])
+        .arg(tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first checkpoint means training is under way (the lock is taken before anything is written).
+    let started = std::time::Instant::now();
+    while !run.join("run_state.json").exists() {
+        assert!(started.elapsed().as_secs() < 120, "no checkpoint appeared");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let events = || find_event_files(&run).unwrap().len();
+    rlab(&["run", "-q", "--resume"]).arg(&run).fails_with("is in use: another rlab process is training in it");
+    assert_eq!(events(), 1, "the refused resume started an event file");
+    assert!(std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    // Once that process has ended the directory is free again.
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["status"], "interrupted");
+    let config = std::fs::read_to_string(run.join("config.toml")).unwrap();
+    let done = s["env_steps"].as_u64().unwrap();
+    std::fs::write(run.join("config.toml"), config.replace("total_steps = 5000000", &format!("total_steps = {}", done + 1024))).unwrap();
+    rlab(&["run", "-q", "--resume"]).arg(&run).arg("--set").arg("eval_episodes=1").fails_with("cannot be used with");
+    rlab(&["run", "-q", "--resume"]).arg(&run).ok();
+    assert_eq!(events(), 2);
+}

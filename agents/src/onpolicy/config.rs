@@ -196,6 +196,11 @@ impl OnPolicySettings {
                 return bad(format!("{name} must be a positive number, got {v}"));
             }
         }
+        if let Some(kl) = self.target_kl {
+            if !(kl.is_finite() && kl > 0.0) {
+                return bad(format!("target_kl must be a positive number (or left out: no early stop), got {kl}"));
+            }
+        }
         for (name, v) in [("ent_coef", self.ent_coef), ("vf_coef", self.vf_coef)] {
             if !(v.is_finite() && v >= 0.0) {
                 return bad(format!("{name} must be a non-negative number, got {v}"));

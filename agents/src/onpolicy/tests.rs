@@ -133,6 +133,11 @@ fn configuration_errors_are_reported_not_panics() {
     let lstm = PolicyConfig { kind: crate::policy::PolicyKind::Lstm, ..Default::default() };
     let err = OnPolicyTrainer::new(ppo, &lstm, common(2), envs, Device::Cpu).err().unwrap().to_string();
     assert!(err.contains("num_envs"), "{err}");
+    for kl in [f64::NAN, -1.0, 0.0, f64::INFINITY] {
+        let s = OnPolicySettings::from(&PpoConfig { target_kl: Some(kl), ..Default::default() });
+        assert!(s.validate(1, false).unwrap_err().to_string().contains("target_kl must be a positive number"), "{kl}");
+    }
+    assert!(OnPolicySettings::from(&PpoConfig { target_kl: Some(0.02), ..Default::default() }).validate(1, false).is_ok());
 }
 
 #[test]
