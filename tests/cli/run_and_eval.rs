@@ -12,6 +12,16 @@ fn scalars(run: &std::path::Path) -> BTreeMap<String, Vec<(i64, f64)>> {
     data.scalars.into_iter().map(|(k, v)| (k, v.iter().map(|p| (p.step, p.value)).collect())).collect()
 }
 
+/// A short run with an evaluation every 256 steps (2 episodes) and keep_best, in `logdir/name`.
+fn keep_best_run(logdir: &std::path::Path, name: &str, seed: u64, total_steps: u64, extra: &[&str]) -> std::path::PathBuf {
+    let mut cmd = rlab(&["run", "--num-envs", "2", "--device", "cpu", "-q", "--name", name, "--seed", &seed.to_string(), "--total-steps", &total_steps.to_string()]);
+    for a in ["--set", "eval_every=256", "--set", "eval_every_episodes=2", "--set", "keep_best=true", "--set", "eval_episodes=2"].iter().chain(extra) {
+        cmd = cmd.arg(a);
+    }
+    cmd.arg("--logdir").arg(logdir).ok();
+    logdir.join(name)
+}
+
 #[test]
 fn a_run_writes_everything_a_user_opens() {
     let tmp = TempDir::new("run");
@@ -171,12 +181,7 @@ fn periodic_evaluations_are_logged_keep_the_best_and_leave_training_unchanged() 
 #[test]
 fn a_resumed_run_trusts_the_kept_best_weights_over_an_older_run_state() {
     let tmp = TempDir::new("bestresume");
-    let mut cmd = rlab(&["run", "--total-steps", "512", "--num-envs", "2", "--device", "cpu", "-q", "--name", "r", "--seed", "2"]);
-    for a in ["--set", "eval_every=256", "--set", "eval_every_episodes=3", "--set", "keep_best=true", "--set", "eval_episodes=2", "--logdir"] {
-        cmd = cmd.arg(a);
-    }
-    cmd.arg(tmp.path()).ok();
-    let run = tmp.path().join("r");
+    let run = keep_best_run(tmp.path(), "r", 2, 512, &[]);
     let read = |name: &str| serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(run.join(name)).unwrap()).unwrap();
     let kept = read("best.json");
     // As after a crash between checkpoints: run_state.json knows an older, worse evaluation.
@@ -202,12 +207,7 @@ fn a_resumed_run_trusts_the_kept_best_weights_over_an_older_run_state() {
 #[test]
 fn grid_runs_log_the_exact_value_of_each_periodic_evaluation() {
     let tmp = TempDir::new("periodicexact");
-    let mut cmd = rlab(&["run", "--env", "GridEmpty-v0", "--total-steps", "1024", "--num-envs", "2", "--device", "cpu", "-q", "--name", "g", "--seed", "1"]);
-    for a in ["--set", "eval_every=256", "--set", "eval_every_episodes=2", "--set", "keep_best=true", "--set", "eval_episodes=2", "--logdir"] {
-        cmd = cmd.arg(a);
-    }
-    cmd.arg(tmp.path()).ok();
-    let run = tmp.path().join("g");
+    let run = keep_best_run(tmp.path(), "g", 1, 1024, &["--env", "GridEmpty-v0"]);
     let tags = scalars(&run);
     let exact = &tags["eval/periodic_exact_policy_value"];
     let steps = |points: &[(i64, f64)]| points.iter().map(|p| p.0).collect::<Vec<_>>();
@@ -224,12 +224,7 @@ fn grid_runs_log_the_exact_value_of_each_periodic_evaluation() {
 #[test]
 fn a_resume_with_missing_or_unreadable_files_stops_before_training() {
     let tmp = TempDir::new("resumefiles");
-    let mut cmd = rlab(&["run", "--total-steps", "512", "--num-envs", "2", "--device", "cpu", "-q", "--name", "r", "--seed", "4"]);
-    for a in ["--set", "eval_every=256", "--set", "eval_every_episodes=2", "--set", "keep_best=true", "--set", "eval_episodes=2", "--logdir"] {
-        cmd = cmd.arg(a);
-    }
-    cmd.arg(tmp.path()).ok();
-    let run = tmp.path().join("r");
+    let run = keep_best_run(tmp.path(), "r", 4, 512, &[]);
     let config = std::fs::read_to_string(run.join("config.toml")).unwrap().replace("total_steps = 512", "total_steps = 1024");
     std::fs::write(run.join("config.toml"), config).unwrap();
     let snapshot = |dir: &std::path::Path| {
