@@ -23,11 +23,13 @@ impl AgentError {
         let detail = e.to_string().lines().next().unwrap_or("unreadable").to_string();
         let reason = if detail.contains("NotFound") {
             "no such file".to_string()
+        } else if detail.contains("PermissionDenied") {
+            "permission denied".to_string()
+        } else if detail.contains("IoError") {
+            "cannot be read or written".to_string()
         } else if let Some(kind) = detail.strip_prefix("safetensors error ").and_then(|rest| rest.rsplit(": ").next()) {
-            match kind.split(['(', ' ']).next().unwrap_or(kind) {
-                "IoError" => format!("cannot be read or written ({kind})"),
-                name => format!("not a readable safetensors file ({name})"),
-            }
+            // e.g. HeaderTooLarge, InvalidHeaderLength: the file is not what rlab wrote.
+            format!("not a readable safetensors file ({})", kind.split(['(', ' ']).next().unwrap_or(kind))
         } else {
             detail
         };

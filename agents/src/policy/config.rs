@@ -35,7 +35,7 @@ pub struct PolicyConfig {
     pub cnn_channels: Vec<i64>,
     /// LSTM hidden size (lstm).
     pub lstm_hidden: i64,
-    /// cnn actor-critics (ppo, a2c): one conv + dense trunk under both heads (true, as CleanRL's
+    /// cnn actor-critics (ppo, a2c, reinforce's baseline): one conv + dense trunk under both heads (true, as CleanRL's
     /// Atari PPO) or a trunk of its own for the critic (false), so that the value loss does not
     /// shape the features the policy reads.
     pub cnn_shared_trunk: bool,
