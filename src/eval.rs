@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use rlab_agents::Actor;
-use rlab_envs::{gridworld::render_policy, Action, Cell, Env, EnvOptions};
+use rlab_envs::{gridworld::render_policy, Action, Cell, Env, EnvOptions, GridWorld};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -138,6 +138,31 @@ pub fn shortfall(value: f64, optimum: f64) -> f64 {
 /// [`ExactValue`] of a memoryless policy on a grid world (`None` for other envs, and for
 /// recurrent policies: their action depends on more than the cell).
 pub fn exact_grid_value(actor: &mut dyn Actor, env_name: &str, gamma: f64) -> Result<Option<ExactValue>> {
+    let Some((grid, policy)) = greedy_grid_policy(actor, env_name)? else {
+        return Ok(None);
+    };
+    let optimal_value = grid.solve(gamma, EXACT_TOL)?.start_value;
+    let policy_value = start_value(&grid, &policy, gamma);
+    let map = grid.map();
+    let actions: Vec<Option<usize>> = map
+        .cells
+        .iter()
+        .zip(&policy)
+        .map(|(c, &a)| (*c != Cell::Wall && !c.is_terminal()).then_some(a))
+        .collect();
+    let policy_arrows = render_policy(&map.cells, map.width, &actions).lines().map(str::to_string).collect();
+    Ok(Some(ExactValue { gamma, policy_value, optimal_value, actions, policy_arrows }))
+}
+
+/// Only [`ExactValue::policy_value`], for evaluations during training: the optimum does not change
+/// within a run, so it is not solved again each time.
+pub fn exact_policy_value(actor: &mut dyn Actor, env_name: &str, gamma: f64) -> Result<Option<f64>> {
+    Ok(greedy_grid_policy(actor, env_name)?.and_then(|(grid, policy)| start_value(&grid, &policy, gamma)))
+}
+
+/// The map and the policy's deterministic action in every open cell (0 elsewhere), for memoryless
+/// policies on grid worlds.
+fn greedy_grid_policy(actor: &mut dyn Actor, env_name: &str) -> Result<Option<(GridWorld, Vec<usize>)>> {
     if !rlab_envs::is_grid(env_name) || actor.is_recurrent() {
         return Ok(None);
     }
@@ -153,17 +178,11 @@ pub fn exact_grid_value(actor: &mut dyn Actor, env_name: &str, gamma: f64) -> Re
             other => anyhow::bail!("{env_name}: the policy answered {other:?}, not a discrete action"),
         };
     }
-    let optimal_value = grid.solve(gamma, EXACT_TOL)?.start_value;
-    let policy_value = grid.evaluate_policy(gamma, &policy, EXACT_TOL).ok().map(|v| v[grid.map().start]);
-    let map = grid.map();
-    let actions: Vec<Option<usize>> = map
-        .cells
-        .iter()
-        .zip(&policy)
-        .map(|(c, &a)| (*c != Cell::Wall && !c.is_terminal()).then_some(a))
-        .collect();
-    let policy_arrows = render_policy(&map.cells, map.width, &actions).lines().map(str::to_string).collect();
-    Ok(Some(ExactValue { gamma, policy_value, optimal_value, actions, policy_arrows }))
+    Ok(Some((grid, policy)))
+}
+
+fn start_value(grid: &GridWorld, policy: &[usize], gamma: f64) -> Option<f64> {
+    grid.evaluate_policy(gamma, policy, EXACT_TOL).ok().map(|v| v[grid.map().start])
 }
 
 /// Tolerance of the exact evaluations (the default of `rlab solve`).

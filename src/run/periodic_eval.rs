@@ -12,7 +12,7 @@ use super::run_dir::write_text_atomic;
 use crate::{
     algos::untrained_policy,
     config::RunConfig,
-    eval::{evaluate, exact_grid_value},
+    eval::{evaluate, exact_policy_value},
 };
 
 /// The kept weights of the best periodic evaluation.
@@ -101,7 +101,7 @@ impl PeriodicEval {
             self.policy.reload(&candidate)?;
             let seed = config.seed.wrapping_add(SEED_SHIFT);
             let mean = evaluate(self.policy.as_mut(), &config.env, config.eval_every_episodes, seed, config.gamma)?.mean_return;
-            let exact = exact_grid_value(self.policy.as_mut(), &config.env, config.gamma)?;
+            let exact_value = exact_policy_value(self.policy.as_mut(), &config.env, config.gamma)?;
             // Strictly better, as SB3 does: the earliest of equally good weights stays.
             let better = match state.best {
                 None => true,
@@ -114,7 +114,7 @@ impl PeriodicEval {
                 write_text_atomic(&dir.join(BEST_INFO), &(serde_json::to_string(&best)? + "\n"))?;
                 state.best = Some(best);
             }
-            Ok(Evaluation { mean_return: mean, exact_value: exact.and_then(|x| x.policy_value) })
+            Ok(Evaluation { mean_return: mean, exact_value })
         })();
         let _ = fs::remove_file(&candidate);
         result.map(Some)

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::common::{
     rlab,
     synthetic::{idx_dir, idx_images_file, tabular_csv, text_csv},
-    Rlab, TempDir,
+    wait_for_file, Rlab, TempDir,
 };
 
 fn json(path: &Path) -> Value {
@@ -197,11 +197,7 @@ fn ctrl_c_then_resume_matches_an_uninterrupted_run() {
         .spawn()
         .unwrap();
     // Interrupt as soon as the first checkpoint exists (a Ctrl-C mid-epoch drops that epoch).
-    let started = std::time::Instant::now();
-    while !run.join("checkpoint.safetensors").exists() {
-        assert!(started.elapsed().as_secs() < 120, "no checkpoint appeared");
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    wait_for_file(&run.join("checkpoint.safetensors"), "checkpoint");
     let pid = child.id().to_string();
     assert!(std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
     let out = child.wait_with_output().unwrap();

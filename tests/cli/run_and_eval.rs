@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use rlab_tensorboard::{find_event_files, read_event_file};
 
-use crate::common::{rlab, short_run, TempDir};
+use crate::common::{rlab, short_run, wait_for_file, TempDir};
 
 fn scalars(run: &std::path::Path) -> BTreeMap<String, Vec<(i64, f64)>> {
     let files = find_event_files(run).unwrap();
@@ -275,11 +275,7 @@ fn a_run_directory_trains_in_one_process_at_a_time() {
         .spawn()
         .unwrap();
     // The first checkpoint means training is under way (the lock is taken before anything is written).
-    let started = std::time::Instant::now();
-    while !run.join("run_state.json").exists() {
-        assert!(started.elapsed().as_secs() < 120, "no checkpoint appeared");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    wait_for_file(&run.join("run_state.json"), "checkpoint");
     let events = || find_event_files(&run).unwrap().len();
     rlab(&["run", "-q", "--resume"]).arg(&run).fails_with("is in use: another rlab process is training in it");
     assert_eq!(events(), 1, "the refused resume started an event file");

@@ -77,6 +77,15 @@ impl Rlab {
     }
 }
 
+/// Waits (up to two minutes) until `path` exists, e.g. a file a background run writes.
+pub fn wait_for_file(path: &Path, what: &str) {
+    let started = std::time::Instant::now();
+    while !path.exists() {
+        assert!(started.elapsed().as_secs() < 120, "no {what} appeared");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 /// A fresh temporary directory, removed on drop.
 pub struct TempDir(pub PathBuf);
 
